@@ -1,0 +1,3 @@
+from leaflets.cli import main
+
+main()

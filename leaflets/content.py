@@ -1,0 +1,331 @@
+"""Find leaflet files, decode them, parse JSON, and map JSON pointers to line:column.
+
+Python's ``json`` is fast but forgets where things were and silently keeps the last of two
+duplicate keys. We parse with it (catching duplicates and NaN through hooks) and only when a
+position is needed run a small scanner of our own over the text (well under a millisecond for a
+leaflet), so a clean file pays nothing for positions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from leaflets.findings import Finding, Severity
+
+MAX_BYTES = 1024 * 1024  # a long leaflet is ~40 kB; anything near a megabyte is not a leaflet
+MAX_DEPTH = 32  # the schema's deepest path is 7 levels
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for (a missing path, an empty folder): exit code 2."""
+
+
+# Codes of findings about the file itself, before any schema or rule sees it.
+LOAD_CODES: dict[str, tuple[str, str]] = {
+    "LF001": ("unreadable-file", "The file cannot be read."),
+    "LF002": ("file-too-large", "The file is larger than a leaflet can be."),
+    "LF003": ("empty-file", "The file is empty."),
+    "LF004": ("byte-order-mark", "The file starts with a UTF-8 byte-order mark."),
+    "LF005": ("not-utf8", "The file has bytes that are not UTF-8."),
+    "LF006": ("invalid-json", "The file is not valid JSON."),
+    "LF007": ("duplicate-key", "A key appears twice in one object; JSON keeps only the last."),
+    "LF008": ("too-deep", "Objects or lists are nested deeper than a leaflet can be."),
+    "LF009": ("not-a-number", "NaN or Infinity is not JSON."),
+    "LF010": ("not-an-object", "A leaflet file must hold one JSON object."),
+}
+
+
+def pointer_escape(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def make_pointer(path: Any) -> str:
+    return "".join("/" + pointer_escape(part) for part in path)
+
+
+@dataclass
+class Document:
+    """One leaflet file: its text, parsed data (None if unusable), and load findings."""
+
+    path: Path
+    display: str
+    text: str = ""
+    data: Any = None
+    findings: list[Finding] = field(default_factory=list)
+    _scan: "Scan | None" = field(default=None, repr=False)
+
+    @property
+    def usable(self) -> bool:
+        return self.data is not None and isinstance(self.data, dict)
+
+    @property
+    def scan(self) -> "Scan":
+        if self._scan is None:
+            self._scan = Scan(self.text)
+        return self._scan
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        """Line and column (1-based) of the key holding ``pointer``, or of its nearest ancestor."""
+        positions = self.scan.positions
+        while pointer:
+            if pointer in positions:
+                return positions[pointer]
+            pointer = pointer.rsplit("/", 1)[0]
+        return positions.get("", (1, 1))
+
+    def finding(self, code: str, message: str, pointer: str = "", *, severity: Severity = Severity.ERROR,
+                rule: str = "", hint: str = "", line: int | None = None, column: int | None = None) -> Finding:
+        if line is None or column is None:
+            line, column = self.position(pointer) if self.text else (1, 1)
+        return Finding(self.display, line, column, pointer, code, severity, message,
+                       rule or LOAD_CODES.get(code, ("",))[0], hint)
+
+
+# --- the scanner -------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""(?P<ws>[ \t\n\r]+)
+      |(?P<str>"(?:[^"\\]|\\.)*")
+      |(?P<num>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+      |(?P<bad>NaN|-?Infinity)
+      |(?P<lit>true|false|null)
+      |(?P<punct>[{}\[\]:,])""",
+    re.VERBOSE,
+)
+
+
+class Scan:
+    """Positions of every key and value in a JSON text, duplicate keys, and NaN/Infinity tokens."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.positions: dict[str, tuple[int, int]] = {"": (1, 1)}
+        self.duplicates: list[tuple[str, str, tuple[int, int], tuple[int, int]]] = []
+        self.not_numbers: list[tuple[str, tuple[int, int]]] = []
+        self._run()
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def _run(self) -> None:
+        # Each frame: [kind, pointer, next array index, pending key, {key: position}]
+        stack: list[list[Any]] = []
+        expecting_key = False
+        first_value = True
+        for match in _TOKEN.finditer(self.text):
+            kind = match.lastgroup
+            if kind == "ws":
+                continue
+            token, offset = match.group(), match.start()
+            if kind == "punct":
+                if token in "}]":
+                    if stack:
+                        stack.pop()
+                    expecting_key = False
+                elif token == ",":
+                    expecting_key = bool(stack) and stack[-1][0] == "obj"
+                elif token == ":":
+                    expecting_key = False
+                    continue
+                if token not in "{[":
+                    continue
+            if stack and stack[-1][0] == "obj" and expecting_key and kind == "str":
+                frame = stack[-1]
+                key = json.loads(token)
+                position = self.line_col(offset)
+                frame[3] = key
+                if key in frame[4]:
+                    self.duplicates.append((frame[1], key, frame[4][key], position))
+                else:
+                    frame[4][key] = position
+                self.positions.setdefault(frame[1] + "/" + pointer_escape(key), position)
+                expecting_key = False
+                continue
+            # a value
+            if stack:
+                frame = stack[-1]
+                if frame[0] == "arr":
+                    pointer = frame[1] + "/" + str(frame[2])
+                    frame[2] += 1
+                    self.positions.setdefault(pointer, self.line_col(offset))
+                else:
+                    pointer = frame[1] + "/" + pointer_escape(frame[3])
+            elif first_value:
+                pointer, first_value = "", False
+            else:
+                pointer = ""
+            if kind == "bad":
+                self.not_numbers.append((pointer, self.line_col(offset)))
+            if token == "{":
+                stack.append(["obj", pointer, 0, None, {}])
+                expecting_key = True
+            elif token == "[":
+                stack.append(["arr", pointer, 0, None, {}])
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+_JSON_MESSAGES = {
+    "Expecting ',' delimiter": "a comma is missing between two items (or a bracket is not closed)",
+    "Expecting ':' delimiter": "a colon is missing after a key",
+    "Expecting property name enclosed in double quotes": (
+        "expected a key in double quotes here (a trailing comma before } is not allowed in JSON)"
+    ),
+    "Expecting value": "expected a value here (a trailing comma, or a missing value?)",
+    "Unterminated string starting at": "this text is never closed with a double quote",
+    "Invalid control character at": "a line break or tab inside text must be written as \\n or \\t",
+    "Invalid \\escape": "a backslash must be followed by a valid escape such as \\n or \\\"",
+    "Extra data": "there is more after the end of the leaflet's object",
+}
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NotANumber(name)
+
+
+def _depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            return depth
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def load(path: Path) -> Document:
+    """Read and parse one leaflet file. Problems become findings; this never raises for content."""
+    doc = Document(path=path, display=display_path(path))
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            doc.findings.append(doc.finding(
+                "LF002", f"the file is {size:,} bytes; a leaflet must be under {MAX_BYTES:,} bytes: "
+                "check this is the right file", line=1, column=1))
+            return doc
+        raw = path.read_bytes()
+    except OSError as exc:
+        doc.findings.append(doc.finding("LF001", f"cannot read the file: {exc.strerror or exc}", line=1, column=1))
+        return doc
+    return parse(doc, raw)
+
+
+def parse(doc: Document, raw: bytes) -> Document:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        doc.findings.append(doc.finding(
+            "LF004", "the file starts with a byte-order mark (BOM): save it as UTF-8 without BOM",
+            line=1, column=1))
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start:exc.start].decode("utf-8", "replace")) + 1
+        doc.findings.append(doc.finding(
+            "LF005", f"byte 0x{raw[exc.start]:02x} is not UTF-8 text: save the file as UTF-8 "
+            "(it may have been saved as Windows-1252 or Latin-1)", line=line, column=column))
+        return doc
+    doc.text = text
+    if not text.strip():
+        doc.findings.append(doc.finding("LF003", "the file is empty: a leaflet is one JSON object", line=1, column=1))
+        return doc
+
+    duplicates_seen = False
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicates_seen
+        result = dict(items)
+        if len(result) != len(items):
+            duplicates_seen = True
+        return result
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant)
+    except _NotANumber:
+        for pointer, (line, column) in doc.scan.not_numbers:
+            doc.findings.append(doc.finding(
+                "LF009", "NaN and Infinity are not allowed in JSON: write a number", pointer,
+                line=line, column=column))
+        return doc
+    except json.JSONDecodeError as exc:
+        message = next((plain for raw_msg, plain in _JSON_MESSAGES.items() if exc.msg.startswith(raw_msg)), exc.msg)
+        doc.findings.append(doc.finding("LF006", f"invalid JSON: {message}", line=exc.lineno, column=exc.colno))
+        return doc
+    except RecursionError:
+        doc.findings.append(doc.finding(
+            "LF008", f"objects and lists are nested thousands deep; a leaflet nests at most {MAX_DEPTH} deep",
+            line=1, column=1))
+        return doc
+
+    if _depth(data) > MAX_DEPTH:
+        doc.findings.append(doc.finding(
+            "LF008", f"objects and lists are nested more than {MAX_DEPTH} deep: this is not a leaflet",
+            line=1, column=1))
+        return doc
+    if duplicates_seen:
+        for parent, key, first, (line, column) in doc.scan.duplicates:
+            doc.findings.append(doc.finding(
+                "LF007", f"\"{key}\" appears twice in the same object (first at line {first[0]}): "
+                "JSON keeps only the last one, so the first text would be lost; merge or remove one",
+                parent + "/" + pointer_escape(key), line=line, column=column))
+    if not isinstance(data, dict):
+        doc.findings.append(doc.finding(
+            "LF010", f"the file holds a JSON {type(data).__name__.replace('dict', 'object')}, not an object: "
+            "a leaflet is one object { ... }", line=1, column=1))
+        return doc
+    doc.data = data
+    return doc
+
+
+# --- discovery ---------------------------------------------------------------------------------
+
+def _json_files(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in {"node_modules", "__pycache__"})
+        for name in sorted(files):
+            if name.endswith(".json") and not name.startswith("."):
+                yield Path(root) / name
+
+
+def discover(paths: list[str]) -> list[Path]:
+    """The leaflet files named by ``paths`` (files, or folders searched recursively for *.json)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = list(_json_files(path))
+            if not files:
+                raise UsageError(f"{raw}: no leaflets (*.json files) in this folder")
+            found.extend(files)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise UsageError(f"{raw}: no such file or folder")
+    unique: dict[Path, None] = {}
+    for path in found:
+        unique.setdefault(path, None)
+    return list(unique)

@@ -1,0 +1,204 @@
+"""Reporters, keyed by name: the CLI's ``--format`` choices come from ``REPORTERS``.
+
+Each reporter takes a :class:`Report` and returns text; none prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Callable, Mapping, TextIO
+from xml.sax.saxutils import escape, quoteattr
+
+from leaflets import __version__
+from leaflets.findings import Finding, Report, Severity
+
+Reporter = Callable[[Report, "ReportOptions"], str]
+
+
+class ReportOptions:
+    """What a reporter may need beyond the findings: colour, and each file's text for excerpts."""
+
+    def __init__(self, color: bool = False, sources: Mapping[str, str] | None = None, tool: str = "leaflets validate"):
+        self.color = color
+        self.sources = sources or {}
+        self.tool = tool
+
+
+def summary_line(report: Report) -> str:
+    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+    files = len(report.files)
+    noun = "file" if files == 1 else "files"
+    if not report.findings:
+        return f"{files} {noun} checked: no problems found."
+    return (
+        f"{files} {noun} checked: {errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}."
+    )
+
+
+_COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"}
+_BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+
+
+def _excerpt(finding: Finding, options: ReportOptions) -> list[str]:
+    """The offending source line with a caret under the column, like a compiler."""
+    text = options.sources.get(finding.file)
+    if not text or finding.line < 1:
+        return []
+    lines = text.splitlines()
+    if finding.line > len(lines):
+        return []
+    source = lines[finding.line - 1].replace("\t", " ")
+    if len(source) > 160:  # keep very long lines readable: show a window around the column
+        start = max(0, finding.column - 80)
+        source, column = source[start : start + 160], finding.column - start
+    else:
+        column = finding.column
+    caret = " " * max(column - 1, 0) + "^"
+    gutter = f"{finding.line:>5} | "
+    if options.color:
+        return [f"{_DIM}{gutter}{_RESET}{source}", f"{_DIM}{' ' * 5} | {_RESET}{_COLOURS[finding.severity]}{caret}{_RESET}"]
+    return [gutter + source, " " * 5 + " | " + caret]
+
+
+def text_reporter(report: Report, options: ReportOptions) -> str:
+    out: list[str] = []
+    for f in report.sorted():
+        sev = f.severity.value
+        place = f"{f.file}:{f.line}:{f.column}:"
+        if options.color:
+            out.append(f"{_BOLD}{place}{_RESET} {_COLOURS[f.severity]}{f.code} {sev}{_RESET}: {f.message}")
+        else:
+            out.append(f"{place} {f.code} {sev}: {f.message}")
+        out.extend(_excerpt(f, options))
+    out.append(summary_line(report))
+    return "\n".join(out) + "\n"
+
+
+def json_reporter(report: Report, options: ReportOptions) -> str:
+    document = {
+        "tool": {"name": "leaflets", "version": __version__},
+        "files": report.files,
+        "summary": {
+            "files": len(report.files),
+            "errors": report.count(Severity.ERROR),
+            "warnings": report.count(Severity.WARNING),
+            "infos": report.count(Severity.INFO),
+        },
+        "findings": [f.to_dict() for f in report.sorted()],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def junit_reporter(report: Report, options: ReportOptions) -> str:
+    """One test case per file; each error or warning is a failure inside it."""
+    failing = sum(1 for path in report.files if any(f.is_error for f in report.for_file(path)))
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<testsuites name={quoteattr(options.tool)} tests="{len(report.files)}" failures="{failing}">',
+        f'  <testsuite name={quoteattr(options.tool)} tests="{len(report.files)}" failures="{failing}" errors="0">',
+    ]
+    for path in report.files:
+        found = report.for_file(path)
+        lines.append(f"    <testcase classname={quoteattr(options.tool)} name={quoteattr(path)}>")
+        bad = [f for f in found if f.is_error]
+        if bad:
+            body = "\n".join(f"{f.file}:{f.line}:{f.column}: {f.code} {f.message}" for f in bad)
+            lines.append(
+                f"      <failure message={quoteattr(f'{len(bad)} error(s)')} type=\"error\">{escape(body)}</failure>"
+            )
+        others = [f for f in found if not f.is_error]
+        if others:
+            body = "\n".join(f"{f.file}:{f.line}:{f.column}: {f.code} {f.severity.value}: {f.message}" for f in others)
+            lines.append(f"      <system-out>{escape(body)}</system-out>")
+        lines.append("    </testcase>")
+    lines += ["  </testsuite>", "</testsuites>"]
+    return "\n".join(lines) + "\n"
+
+
+def _github_escape(value: str, *, property_value: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def github_reporter(report: Report, options: ReportOptions) -> str:
+    """GitHub Actions workflow commands: each finding becomes an annotation on its line."""
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    out = []
+    for f in report.sorted():
+        props = [f"file={_github_escape(f.file, property_value=True)}"]
+        if f.line:
+            props += [f"line={f.line}", f"col={f.column}"]
+        props.append(f"title={_github_escape(f.code + ' ' + (f.rule or f.severity.value), property_value=True)}")
+        out.append(f"::{level[f.severity]} {','.join(props)}::{_github_escape(f.message)}")
+    out.append(summary_line(report))
+    return "\n".join(out) + "\n"
+
+
+def sarif_reporter(report: Report, options: ReportOptions) -> str:
+    """SARIF 2.1.0, so code-scanning tools show findings inline."""
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+    rules: dict[str, dict[str, object]] = {}
+    results = []
+    for f in report.sorted():
+        if f.code not in rules:
+            rule: dict[str, object] = {"id": f.code, "shortDescription": {"text": f.rule or f.code}}
+            if f.rule:
+                rule["name"] = f.rule
+            rules[f.code] = rule
+        region: dict[str, object] = {}
+        if f.line:
+            region = {"startLine": f.line, "startColumn": max(f.column, 1)}
+        location: dict[str, object] = {"physicalLocation": {"artifactLocation": {"uri": f.file.replace(os.sep, "/")}}}
+        if region:
+            location["physicalLocation"]["region"] = region  # type: ignore[index]
+        if f.pointer:
+            location["logicalLocations"] = [{"fullyQualifiedName": f.pointer, "kind": "member"}]
+        results.append(
+            {
+                "ruleId": f.code,
+                "level": level[f.severity],
+                "message": {"text": f.message + (f" ({f.hint})" if f.hint else "")},
+                "locations": [location],
+            }
+        )
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "leaflets",
+                        "version": __version__,
+                        "informationUri": "https://example.org/leaflets",
+                        "rules": list(rules.values()),
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+REPORTERS: dict[str, Reporter] = {
+    "text": text_reporter,
+    "json": json_reporter,
+    "junit": junit_reporter,
+    "github": github_reporter,
+    "sarif": sarif_reporter,
+}
+
+
+def want_color(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())

@@ -1,0 +1,217 @@
+"""Load the project's schemas and turn every jsonschema error into a finding a writer understands.
+
+The schemas carry two extension keywords that jsonschema ignores and we read:
+``x-missing`` (on an object: what to write when a required property is absent; a string, or a
+mapping from property name to advice) and ``x-messages`` (a mapping from a failing keyword such as
+``pattern`` or ``minItems`` to plain advice).
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import functools
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from leaflets.content import Document, make_pointer
+from leaflets.findings import Finding, Severity
+
+# code: (name, summary). Stable: tools and suppressions refer to them.
+SCHEMA_CODES: dict[str, tuple[str, str]] = {
+    "LS001": ("missing-field", "A required field is missing."),
+    "LS002": ("unknown-field", "A field the schema does not know (often a misspelling)."),
+    "LS003": ("wrong-type", "A field holds the wrong kind of value."),
+    "LS004": ("value-not-allowed", "A field's value is not one of those allowed."),
+    "LS005": ("empty", "A text, list or section is empty."),
+    "LS006": ("bad-format", "A value is not written in the expected form."),
+    "LS007": ("out-of-range", "A number or text is too large or too small."),
+    "LS008": ("missing-item", "A list lacks an item it must have."),
+    "LS009": ("conflicting-fields", "Fields that cannot be used together."),
+}
+
+_KEYWORD_CODES = {
+    "required": "LS001", "additionalProperties": "LS002", "type": "LS003", "enum": "LS004", "const": "LS004",
+    "minItems": "LS005", "minLength": "LS005", "pattern": "LS006", "format": "LS006",
+    "maxLength": "LS007", "maxItems": "LS007", "minimum": "LS007", "maximum": "LS007",
+    "exclusiveMinimum": "LS007", "exclusiveMaximum": "LS007", "contains": "LS008", "not": "LS009",
+}
+
+_TYPE_WORDS = {
+    "string": "text", "object": "an object { ... }", "array": "a list [ ... ]", "number": "a number",
+    "integer": "a whole number", "boolean": "true or false", "null": "null",
+}
+
+
+def schema_dir() -> Path:
+    """Schemas ship inside the package when installed, and sit at the top of a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schemas", here.parent / "schemas"):
+        if (candidate / "leaflet.schema.json").is_file():
+            return candidate
+    raise FileNotFoundError("the leaflets schemas folder is missing from this installation")
+
+
+@functools.lru_cache(maxsize=None)
+def load_schema(name: str) -> dict[str, Any]:
+    with open(schema_dir() / f"{name}.schema.json", encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    return schema
+
+
+@functools.lru_cache(maxsize=None)
+def registry() -> Registry:
+    """Every schema in schemas/, by its ``$id``, so ``$ref`` between them resolves offline."""
+    resources = []
+    for path in sorted(schema_dir().glob("*.schema.json")):
+        contents = load_schema(path.name.removesuffix(".schema.json"))
+        resources.append((contents["$id"], Resource.from_contents(contents)))
+    return Registry().with_resources(resources)
+
+
+@functools.lru_cache(maxsize=None)
+def validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(
+        load_schema(name), registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def human_path(path: Iterable[Any]) -> str:
+    """``['risks', 2, 'frequency']`` → ``risks[2].frequency``; the root is "the leaflet"."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the leaflet"
+
+
+def _advice(schema: Any, keyword: str) -> str:
+    if isinstance(schema, dict):
+        messages = schema.get("x-messages")
+        if isinstance(messages, dict) and keyword in messages:
+            return str(messages[keyword])
+    return ""
+
+
+def _missing_advice(schema: dict[str, Any], prop: str) -> str:
+    hint = schema.get("x-missing")
+    if isinstance(hint, dict) and prop in hint:
+        return str(hint[prop])
+    described = schema.get("properties", {}).get(prop, {})
+    if isinstance(described, dict) and described.get("description"):
+        return "add it: " + described["description"][0].lower() + described["description"][1:]
+    return str(hint) if isinstance(hint, str) else "add it"
+
+
+def _required_property(error: ValidationError) -> str:
+    """jsonschema yields one error per missing property, naming it only in its message."""
+    quoted = error.message.removesuffix(" is a required property")
+    try:
+        return str(ast.literal_eval(quoted))
+    except (ValueError, SyntaxError):
+        missing = [p for p in error.validator_value if isinstance(error.instance, dict) and p not in error.instance]
+        return missing[0] if missing else quoted
+
+
+def _message(error: ValidationError) -> tuple[str, list[Any]]:
+    """A plain message and the path the finding should point at."""
+    where = human_path(error.absolute_path)
+    path = list(error.absolute_path)
+    keyword, schema, instance = error.validator, error.schema, error.instance
+    advice = _advice(schema, str(keyword))
+    if keyword == "required":
+        prop = _required_property(error)
+        return f"{where} has no {prop}: {_missing_advice(schema, prop)}", path
+    if keyword == "additionalProperties":
+        allowed = sorted(schema.get("properties", {})) if isinstance(schema, dict) else []
+        extras = [key for key in instance if key not in allowed] if isinstance(instance, dict) else []
+        if extras:
+            extra = extras[0]  # jsonschema reports each object once; _unknown_fields splits the rest
+            close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.75)
+            if close:
+                suggestion = f": did you mean \"{close[0]}\"?"
+            elif len(allowed) <= 8:
+                suggestion = f": allowed here are {', '.join(allowed)}"
+            else:
+                suggestion = ": remove it, or see docs/content-model.md for the fields allowed here"
+            return f"{where} has an unknown field \"{extra}\"{suggestion}", path + [extra]
+    if keyword == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        return f"{where} should be {words}, not {_describe(instance)}" + (f": {advice}" if advice else ""), path
+    if keyword in ("enum", "const"):
+        options = error.validator_value if keyword == "enum" else [error.validator_value]
+        listed = ", ".join(json.dumps(o, ensure_ascii=False) for o in options)
+        return f"{where} is {json.dumps(instance, ensure_ascii=False)[:60]}: use {'one of ' if len(options) > 1 else ''}{listed}", path
+    if keyword == "minItems":
+        return f"{where} is empty: {advice or 'add at least one item'}", path
+    if keyword == "minLength":
+        if isinstance(instance, str) and instance.strip():
+            return f"{where} is too short: {advice or 'write more'}", path
+        return f"{where} is empty: {advice or 'write it'}", path
+    if keyword in ("pattern", "format"):
+        return f"{where} is {json.dumps(instance, ensure_ascii=False)[:60]}: {advice or error.message}", path
+    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "maxLength", "maxItems"):
+        limit = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+                 "exclusiveMaximum": "less than", "maxLength": "at most", "maxItems": "at most"}[str(keyword)]
+        unit = {"maxLength": " characters", "maxItems": " items"}.get(str(keyword), "")
+        return advice and f"{where}: {advice}" or f"{where} must be {limit} {error.validator_value}{unit}", path
+    if advice:
+        return f"{where}: {advice}", path
+    return f"{where}: {error.message}", path
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    for kind, word in ((str, "text"), (dict, "an object"), (list, "a list"), ((int, float), "a number")):
+        if isinstance(value, kind):
+            return word
+    return "null"
+
+
+def _leaves(error: ValidationError) -> Iterable[ValidationError]:
+    """Errors from ``allOf``/``$ref`` wrappers are reported by their causes, not the wrapper."""
+    if error.context and error.validator not in ("not", "contains"):
+        for child in error.context:
+            yield from _leaves(child)
+    else:
+        yield error
+
+
+def _unknown_fields(error: ValidationError) -> Iterable[ValidationError]:
+    """jsonschema reports all unknown keys of one object as one error; we want one finding each."""
+    allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+    extras = [key for key in error.instance if key not in allowed] if isinstance(error.instance, dict) else []
+    if error.validator != "additionalProperties" or len(extras) < 2:
+        yield error
+        return
+    for extra in extras:
+        single = ValidationError(error.message, validator="additionalProperties", path=error.absolute_path,
+                                 schema=error.schema, instance={extra: error.instance[extra]})
+        yield single
+
+
+def check(doc: Document, name: str = "leaflet") -> list[Finding]:
+    """Every schema error in ``doc`` as a finding, with the line and column it points at."""
+    errors = [
+        single
+        for error in validator(name).iter_errors(doc.data)
+        for leaf in _leaves(error)
+        for single in _unknown_fields(leaf)
+    ]
+    findings = []
+    seen: set[tuple[str, str]] = set()
+    for error in errors:
+        code = _KEYWORD_CODES.get(str(error.validator), "LS009")
+        message, path = _message(error)
+        pointer = make_pointer(path)
+        if (pointer, message) in seen:
+            continue
+        seen.add((pointer, message))
+        findings.append(doc.finding(code, message, pointer, severity=Severity.ERROR, rule=SCHEMA_CODES[code][0]))
+    return findings
