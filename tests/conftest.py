@@ -1,0 +1,39 @@
+"""Shared test helpers: run the real CLI as a subprocess, and the paths tests need."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@dataclass
+class Result:
+    args: list[str]
+    code: int
+    stdout: str
+    stderr: str
+
+    def __str__(self) -> str:  # what a failing assertion shows
+        return f"$ {' '.join(self.args)}\nexit {self.code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+
+def run_cli(*args: str | os.PathLike[str], cwd: Path = ROOT, env: dict[str, str] | None = None,
+            timeout: float = 300) -> Result:
+    """Run ``python -m leaflets ARGS`` as a subprocess, with colour off."""
+    command = [sys.executable, "-m", "leaflets", *map(str, args)]
+    environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    done = subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True, timeout=timeout)
+    return Result(command, done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
