@@ -432,3 +432,14 @@ def test_schema_is_valid_draft_2020_12_with_descriptions_everywhere():
                 walk(sub, f"{where}/{index}")
 
     walk(leaflet_schema, "")
+
+
+def test_the_example_in_the_writers_guide_is_a_valid_leaflet(tmp_path):
+    guide = (ROOT / "docs" / "content-model.md").read_text(encoding="utf-8")
+    block = guide.split("<!-- example-leaflet:start -->")[1].split("<!-- example-leaflet:end -->")[0]
+    example = json.loads(block.split("```json")[1].split("```")[0])
+    folder = tmp_path / example["id"]
+    folder.mkdir()
+    (folder / f"{example['language']}.json").write_text(json.dumps(example, indent=2), encoding="utf-8")
+    result = run_cli("validate", folder)
+    assert result.code == 0, result
