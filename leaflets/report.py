@@ -66,7 +66,8 @@ def text_reporter(report: Report, options: ReportOptions) -> str:
     out: list[str] = []
     for f in report.sorted():
         sev = f.severity.value
-        place = f"{f.file}:{f.line}:{f.column}:"
+        # line 0 = no line (a PDF): name the page and object from the pointer instead of ":0:0"
+        place = f"{f.file}:{f.line}:{f.column}:" if f.line else f"{f.file}:" + (f" {f.pointer}:" if f.pointer else "")
         if options.color:
             out.append(f"{_BOLD}{place}{_RESET} {_COLOURS[f.severity]}{f.code} {sev}{_RESET}: {f.message}")
         else:

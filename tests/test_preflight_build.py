@@ -1,0 +1,35 @@
+"""`leaflets build` preflights what it writes: the real build, end to end, and `leaflets preflight`
+run afterwards on the same files agrees with the summary the build put in manifest.json."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def leaflets(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "leaflets", *args], capture_output=True, text=True, cwd=ROOT,
+                          env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(ROOT)})
+
+
+@pytest.mark.slow
+def test_build_records_preflight_and_preflight_agrees(tmp_path):
+    source = sorted((ROOT / "content").glob("*/en.json"))[0].parent
+    built = leaflets("build", str(source.relative_to(ROOT)), "--format", "pdf", "--crop-marks", "--out", str(tmp_path))
+    assert built.returncode == 0, built.stderr
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    pdfs = [entry for entry in manifest["outputs"] if entry["path"].endswith(".pdf")]
+    assert {entry["profile"] for entry in pdfs} == {"print", "screen"}
+    for entry in pdfs:
+        assert entry["preflight"]["errors"] == 0, entry
+        checked = leaflets("preflight", "--profile", entry["profile"], "--format", "json",
+                           str(tmp_path / entry["path"]))
+        assert checked.returncode == 0, checked.stdout
+        summary = json.loads(checked.stdout)["summary"]
+        assert summary["warnings"] == entry["preflight"]["warnings"]
