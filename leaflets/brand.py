@@ -1,0 +1,428 @@
+"""Brands: how one organisation's leaflets look, read from a folder and checked before any rendering.
+
+A brand is a folder holding ``brand.json`` (checked against ``schemas/brand.schema.json``) and the
+files it names: an SVG logo, a typeface under an open licence with its licence text, and
+optionally the print shop's ICC profile. Every file resolves inside the brand's own folder: URLs,
+absolute paths, ``..`` and symbolic links that lead out are refused.
+
+Errors raise :class:`BrandError`, whose message names the file and the place; the CLI turns it
+into exit code 2. Exception tree::
+
+    BrandError                 a brand cannot be used (bad JSON, schema, asset, logo, contrast)
+    └── MissingGlyphsError     a leaflet uses characters the brand's typeface does not have
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from leaflets.content import display_path, load
+from leaflets.schema import check
+
+BRAND_FILE = "brand.json"
+DEFAULT_BRAND = "default"
+PAPER_MM: dict[str, tuple[int, int]] = {"A4": (210, 297), "A5": (148, 210)}
+TEXT_SCREEN = "#1a1a1a"  # body text on screen; in print, text is always 100 % K
+MIN_CONTRAST = 4.5  # WCAG 2.2 AA for body text
+
+
+class BrandError(Exception):
+    """A brand cannot be used. The message names the file and the place."""
+
+
+class MissingGlyphsError(BrandError):
+    """A leaflet uses characters that the brand's typeface has no glyph for."""
+
+
+def brand_dir() -> Path:
+    """Brands ship inside the package when installed (``leaflets/brands``), and sit at the top of a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "brands", here.parent / "brands"):
+        if (candidate / DEFAULT_BRAND / BRAND_FILE).is_file():
+            return candidate
+    raise FileNotFoundError("the leaflets brands folder is missing from this installation")
+
+
+def available_brands() -> list[str]:
+    return sorted(p.parent.name for p in brand_dir().glob(f"*/{BRAND_FILE}"))
+
+
+# --- values ------------------------------------------------------------------------------------
+
+def _number(value: float) -> str:
+    return f"{value:.4f}".rstrip("0").rstrip(".") or "0"
+
+
+@dataclass(frozen=True, slots=True)
+class Cmyk:
+    """A print colour as ink percentages, 0–100 each."""
+
+    c: float
+    m: float
+    y: float
+    k: float
+
+    def css(self) -> str:
+        """``device-cmyk(1 0.7 0 0.1)``: WeasyPrint writes it to the PDF as DeviceCMYK."""
+        return "device-cmyk({})".format(" ".join(_number(v / 100) for v in (self.c, self.m, self.y, self.k)))
+
+
+BLACK = Cmyk(0, 0, 0, 100)
+WHITE = Cmyk(0, 0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Colour:
+    screen: str  # "#rrggbb", lower case
+    print: Cmyk
+
+    def css(self, profile: Literal["screen", "print"]) -> str:
+        return self.print.css() if profile == "print" else self.screen
+
+
+@dataclass(frozen=True, slots=True)
+class Colours:
+    primary: Colour
+    accent: Colour
+    warning: Colour
+
+    def by_screen(self) -> dict[str, Cmyk]:
+        """Screen hex → print CMYK for every brand colour, plus black and white."""
+        table = {"#000000": BLACK, "#ffffff": WHITE}
+        table.update({c.screen: c.print for c in (self.primary, self.accent, self.warning)})
+        return table
+
+
+@dataclass(frozen=True, slots=True)
+class FontFace:
+    weight: int
+    style: Literal["normal", "italic"]
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Typeface:
+    family: str
+    faces: tuple[FontFace, ...]
+    licence: Path
+
+
+@dataclass(frozen=True, slots=True)
+class BrandContact:
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    web: str | None = None
+    note: str | None = None
+
+    @property
+    def phone_uri(self) -> str | None:
+        return "tel:" + self.phone.replace(" ", "") if self.phone else None
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A loaded, checked brand. Paths are absolute and inside ``folder``."""
+
+    name: str
+    folder: Path
+    organisation: str
+    logo: Path
+    logo_alt: str
+    colours: Colours
+    typeface: Typeface
+    contact: BrandContact
+    paper: Literal["A4", "A5"] = "A4"
+    web_base: str | None = None
+    icc_profile: Path | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, hash=False)
+
+    @property
+    def display(self) -> str:
+        return display_path(self.folder / BRAND_FILE)
+
+    @property
+    def paper_mm(self) -> tuple[int, int]:
+        """Trim size, width × height in millimetres."""
+        return PAPER_MM[self.paper]
+
+    def relative(self, path: Path) -> str:
+        """An asset's URL relative to the brand folder (the base URL the PDF engine renders against)."""
+        return path.relative_to(self.folder).as_posix()
+
+    def assets(self) -> list[Path]:
+        """Every file a web page links to: logo, fonts and the font licence."""
+        return [self.logo, *(face.path for face in self.typeface.faces), self.typeface.licence]
+
+    def logo_svg(self, *, cmyk: bool = False) -> str:
+        """The logo as checked SVG text; with ``cmyk`` every colour is rewritten as ``device-cmyk()``."""
+        key = f"logo:{cmyk}"
+        if key not in self._cache:
+            self._cache[key] = _logo(self, cmyk=cmyk)
+        return str(self._cache[key])
+
+    def glyphs(self) -> frozenset[int]:
+        """Code points every face of the typeface has a glyph for."""
+        if "glyphs" not in self._cache:
+            self._cache["glyphs"] = _coverage(self)
+        return frozenset(self._cache["glyphs"])
+
+    def missing_glyphs(self, text: str) -> list[str]:
+        """The distinct characters of ``text`` (in order of first use) that the typeface lacks."""
+        have = self.glyphs()
+        missing: dict[str, None] = {}
+        for char in text:
+            if ord(char) not in have and not _needs_no_glyph(char):
+                missing.setdefault(char, None)
+        return list(missing)
+
+    def require_glyphs(self, text: str, where: str) -> None:
+        """Raise :class:`MissingGlyphsError` if ``text`` uses a character the typeface lacks.
+
+        A PDF must never fall back silently to whatever system font has the glyph.
+        """
+        missing = self.missing_glyphs(text)
+        if missing:
+            shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing[:8])
+            more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+            at = text.index(missing[0])
+            line_start = text.rfind("\n", 0, at) + 1
+            line_end = text.find("\n", at) if "\n" in text[at:] else len(text)
+            excerpt = text[max(line_start, at - 30):min(line_end, at + 30)]
+            raise MissingGlyphsError(
+                f"{where}: the typeface \"{self.typeface.family}\" of brand {self.display} has no glyph for "
+                f"{shown}{more} (first in \"{excerpt}\"): use a brand whose typeface covers this language"
+            )
+
+
+def _needs_no_glyph(char: str) -> bool:
+    # Line breaks, tabs, soft hyphens, joiners and direction marks are never drawn.
+    return char in "\n\r\t\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def load_brand(name_or_path: str) -> Brand:
+    """Load a brand by its name (a folder in brands/) or by the path of a brand folder."""
+    folder = _find(name_or_path)
+    brand_json = folder / BRAND_FILE
+    display = display_path(brand_json)
+    doc = load(brand_json)
+    problems = doc.findings if not doc.usable else doc.findings + check(doc, "brand")
+    if not doc.usable and not doc.findings:
+        problems = [doc.finding("LF010", "a brand is one JSON object", line=1, column=1)]
+    if problems:
+        raise BrandError("\n".join(f"{f.file}:{f.line}:{f.column}: {f.message}" for f in problems))
+    return _build(folder, display, doc.data)
+
+
+def _find(name_or_path: str) -> Path:
+    if _NAME.match(name_or_path):
+        try:
+            shipped = brand_dir() / name_or_path
+        except FileNotFoundError as exc:
+            raise BrandError(str(exc)) from exc
+        if (shipped / BRAND_FILE).is_file():
+            return shipped.resolve()
+    folder = Path(name_or_path)
+    if folder.is_dir():
+        if not (folder / BRAND_FILE).is_file():
+            raise BrandError(f"{display_path(folder)}: this folder has no {BRAND_FILE}, so it is not a brand")
+        return folder.resolve()
+    try:
+        choices = ", ".join(available_brands())
+    except FileNotFoundError:
+        choices = "none installed"
+    raise BrandError(f"no brand called \"{name_or_path}\": use one of {choices}, or the path of a brand folder")
+
+
+def _build(folder: Path, display: str, data: dict[str, Any]) -> Brand:
+    def asset(value: str, where: str) -> Path:
+        return resolve_asset(folder, value, f"{display}: {where}")
+
+    colours = Colours(**{
+        role: Colour(spec["screen"].lower(), Cmyk(**spec["print"])) for role, spec in data["colours"].items()
+    })
+    _check_contrast(colours, display)
+    face = data["typeface"]
+    faces = [FontFace(400, "normal", asset(face["regular"], "typeface.regular")),
+             FontFace(700, "normal", asset(face["bold"], "typeface.bold")),
+             FontFace(400, "italic", asset(face["italic"], "typeface.italic"))]
+    if "bold_italic" in face:
+        faces.append(FontFace(700, "italic", asset(face["bold_italic"], "typeface.bold_italic")))
+    brand = Brand(
+        name=folder.name,
+        folder=folder,
+        organisation=data["organisation"],
+        logo=asset(data["logo"]["file"], "logo.file"),
+        logo_alt=data["logo"]["alt"],
+        colours=colours,
+        typeface=Typeface(face["family"], tuple(faces), asset(face["licence"], "typeface.licence")),
+        contact=BrandContact(**data["contact"]),
+        paper=data.get("paper", "A4"),
+        web_base=data.get("web_base"),
+        icc_profile=asset(data["icc_profile"], "icc_profile") if "icc_profile" in data else None,
+    )
+    brand.glyphs()  # a font that cannot be read fails here, naming the file
+    brand.logo_svg(cmyk=True)  # a logo that cannot be printed in CMYK fails here
+    return brand
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def resolve_asset(folder: Path, reference: str, where: str) -> Path:
+    """The file ``reference`` names inside ``folder``; anything that leads elsewhere is refused."""
+    plain = (f"name a file inside the brand folder {display_path(folder)} with a relative path "
+             "such as \"fonts/Regular.ttf\"")
+    if _SCHEME.match(reference) or reference.startswith("//"):
+        raise BrandError(f"{where} is \"{reference}\", a URL: brands never fetch from the network; {plain}")
+    if reference.startswith(("/", "\\")) or "\\" in reference:
+        raise BrandError(f"{where} is \"{reference}\", an absolute or Windows path: {plain}")
+    if ".." in PurePosixPath(reference).parts:
+        raise BrandError(f"{where} is \"{reference}\", which climbs out with \"..\": {plain}")
+    root = folder.resolve()
+    target = (root / reference).resolve()
+    if not target.is_relative_to(root):
+        raise BrandError(f"{where} is \"{reference}\", which leads outside the brand folder through a symbolic link: "
+                         f"{plain}")
+    if not target.is_file():
+        raise BrandError(f"{where} is \"{reference}\", but there is no such file in {display_path(folder)}")
+    return target
+
+
+# --- colour contrast ---------------------------------------------------------------------------
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _check_contrast(colours: Colours, display: str) -> None:
+    pairs = [("primary", colours.primary.screen, "#ffffff", "white text on it, and it as text on white"),
+             ("accent", colours.accent.screen, TEXT_SCREEN, "text on it"),
+             ("warning", colours.warning.screen, TEXT_SCREEN, "text on it")]
+    for role, colour, other, what in pairs:
+        ratio = contrast(colour, other)
+        if ratio < MIN_CONTRAST:
+            raise BrandError(f"{display}: colours.{role}.screen \"{colour}\" gives {what} a contrast of only "
+                             f"{ratio:.2f}:1; WCAG AA needs {MIN_CONTRAST}:1: choose a "
+                             f"{'darker' if role == 'primary' else 'lighter'} colour")
+
+
+# --- fonts -------------------------------------------------------------------------------------
+
+def _coverage(brand: Brand) -> frozenset[int]:
+    from fontTools.ttLib import TTFont, TTLibError  # fontTools comes with WeasyPrint
+
+    common: set[int] | None = None
+    for face in brand.typeface.faces:
+        try:
+            with TTFont(face.path, lazy=True) as font:
+                cmap = set(font.getBestCmap() or {})
+        except (TTLibError, OSError, AssertionError, KeyError) as exc:
+            raise BrandError(f"{brand.display}: typeface file {brand.relative(face.path)} is not a TrueType or "
+                             f"OpenType font that can be read ({exc})") from exc
+        common = cmap if common is None else common & cmap
+    return frozenset(common or ())
+
+
+# --- the logo ----------------------------------------------------------------------------------
+
+SVG_NS = "http://www.w3.org/2000/svg"
+_ALLOWED = {"svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "title", "desc",
+            "defs", "use", "clipPath"}
+_PAINT = ("fill", "stroke", "stop-color", "color")
+_NAMED = {"black": "#000000", "white": "#ffffff"}
+
+
+def _hex(value: str) -> str | None:
+    value = value.strip().lower()
+    value = _NAMED.get(value, value)
+    if re.fullmatch(r"#[0-9a-f]{3}", value):
+        return "#" + "".join(c * 2 for c in value[1:])
+    return value if re.fullmatch(r"#[0-9a-f]{6}", value) else None
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_svg(path: Path, mtime: float) -> ET.Element:
+    raw = path.read_bytes()
+    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
+        raise ValueError("it has a DOCTYPE or ENTITY declaration; a logo needs neither")
+    return ET.fromstring(raw)
+
+
+def _logo(brand: Brand, *, cmyk: bool) -> str:
+    where = f"{brand.display}: logo.file {brand.relative(brand.logo)}"
+    try:
+        root = _parse_svg(brand.logo, brand.logo.stat().st_mtime)
+    except (ET.ParseError, ValueError, OSError) as exc:
+        raise BrandError(f"{where} is not an SVG file that can be read: {exc}") from exc
+    if root.tag != f"{{{SVG_NS}}}svg":
+        raise BrandError(f"{where} is not SVG: its root element is <{root.tag}>, not <svg> in the SVG namespace")
+    root = _copy(root)
+    palette = brand.colours.by_screen()
+    for element in root.iter():
+        tag = element.tag.removeprefix(f"{{{SVG_NS}}}")
+        if tag not in _ALLOWED:
+            raise BrandError(f"{where}: <{tag}> is not allowed in a logo (allowed: shapes, paths, groups); "
+                             "convert text to outlines and remove scripts, styles and images")
+        for name, value in list(element.attrib.items()):
+            local = name.rsplit("}", 1)[-1]
+            if local.startswith("on"):
+                raise BrandError(f"{where}: <{tag}> has an event handler \"{local}\"; a logo has no script")
+            if local == "href" and not value.startswith("#"):
+                raise BrandError(f"{where}: <{tag}> links to \"{value}\"; a logo may only refer to its own parts")
+            if local in _PAINT:
+                element.set(name, _paint(value, palette, cmyk, f"{where}: <{tag} {local}=\"{value}\">"))
+            elif local == "style":
+                element.set(name, _style(value, palette, cmyk, f"{where}: <{tag} style>"))
+    if cmyk and "fill" not in root.attrib:
+        root.set("fill", BLACK.css())  # SVG's default fill is black; make it 100 % K, not RGB
+    ET.register_namespace("", SVG_NS)
+    return ET.tostring(root, encoding="unicode")
+
+
+def _copy(element: ET.Element) -> ET.Element:
+    return ET.fromstring(ET.tostring(element))
+
+
+def _paint(value: str, palette: dict[str, Any], cmyk: bool, where: str) -> str:
+    stripped = value.strip()
+    if stripped.lower() in ("none", "transparent") or stripped.startswith("url(#"):
+        return value
+    if stripped.lower() == "currentcolor":
+        return BLACK.css() if cmyk else value
+    colour = _hex(stripped)
+    if colour is None or colour not in palette:
+        raise BrandError(f"{where}: every colour in a logo must be one of the brand's colours "
+                         f"({', '.join(sorted(palette))}) so it can be printed in CMYK")
+    return palette[colour].css() if cmyk else colour
+
+
+def _style(value: str, palette: dict[str, Any], cmyk: bool, where: str) -> str:
+    out = []
+    for declaration in filter(None, (d.strip() for d in value.split(";"))):
+        prop, _, val = declaration.partition(":")
+        prop = prop.strip().lower()
+        if "url(" in val.lower() and not val.strip().lower().startswith("url(#"):
+            raise BrandError(f"{where}: \"{declaration}\" refers to another file; a logo must be self-contained")
+        if prop in _PAINT:
+            val = _paint(val, palette, cmyk, f"{where} {prop}")
+        out.append(f"{prop}:{val.strip()}")
+    return ";".join(out)

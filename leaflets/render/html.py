@@ -1,0 +1,281 @@
+"""HTML from the leaflet model: the accessible web page, the index page, and the print HTML for WeasyPrint.
+
+The Jinja2 environment autoescapes every template and treats an undefined variable as an error,
+so content is always text, never markup. What a template may use is declared in
+:class:`WebContext`, :class:`IndexContext` and :class:`PrintContext`.
+
+Web pages link to the brand's files under ``assets/`` (see :func:`web_assets`, which the build
+copies beside the pages), so ``dist/`` works offline and needs no script.
+
+Print HTML is rendered by WeasyPrint with ``base_url`` set to the brand folder: fonts are
+``@font-face`` URLs relative to it, the logo and QR code are ``data:`` URLs, and for the print
+profile the CMYK output profile is an ``@color-profile`` rule inside the document's own
+``<style>`` (WeasyPrint 70 drops it silently when it comes through ``stylesheets=``). The brand's
+own ICC file is relative to the brand folder; the default one is a ``file:`` URL into
+``leaflets/render/icc``, so the fetcher's roots must include that folder.
+
+Glyphs: a PDF must never fall back silently to a system font, so :func:`render_print` refuses a
+leaflet with characters the brand's typeface lacks (:class:`~leaflets.brand.MissingGlyphsError`).
+A web page names the brand's typeface first and then the reader's own sans-serif fonts, so a
+script the typeface lacks (Arabic, Chinese…) is still shown by the reader's device.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+from pathlib import Path
+from typing import Any, Literal, TypedDict
+
+import jinja2
+from markupsafe import Markup
+
+from leaflets import __version__
+from leaflets.brand import BLACK, WHITE, Brand
+from leaflets.model import Leaflet, locale_for
+
+Profile = Literal["screen", "print"]
+PROFILES: tuple[Profile, ...] = ("screen", "print")
+ASSETS = "assets"
+
+# Characters the print templates themselves draw (list markers, separators, dashes, digits): the
+# brand's typeface must have them as much as the content's.
+TEMPLATE_CHARACTERS = "• · – ’ 0123456789 Page of DRAFT"
+
+STATUS_WORDS = {
+    "draft": "This leaflet is a draft.",
+    "in-review": "This leaflet is being reviewed.",
+    "approved": "This leaflet has been approved.",
+}
+
+
+def templates_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+# --- the environment ---------------------------------------------------------------------------
+
+def css_string(value: str) -> Markup:
+    """A CSS string literal, safe inside ``<style>``: quotes, backslashes, ``<`` and line breaks escaped."""
+    out = []
+    for char in str(value):
+        if char in '"\\<>&' or ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return Markup('"' + "".join(out) + '"')
+
+
+def json_for_script(value: Any) -> Markup:
+    """JSON safe inside ``<script type="application/ld+json">``: ``<``, ``>`` and ``&`` as \\u escapes."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
+def data_uri(data: bytes | str, mime: str) -> str:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=True,  # every template, .css included: values reach CSS only through css_string
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["css_string"] = css_string
+    env.filters["json_for_script"] = json_for_script
+    return env
+
+
+# --- contexts ----------------------------------------------------------------------------------
+
+class WebContext(TypedDict):
+    generator: str
+    leaflet: Leaflet
+    brand: Brand
+    draft: bool
+    assets: str  # URL prefix of the brand files, e.g. "assets/"
+    index_url: str
+    jsonld: dict[str, Any]
+    status_words: str
+
+
+class IndexEntry(TypedDict):
+    leaflet: Leaflet
+    url: str
+    language_name: str
+
+
+class IndexContext(TypedDict):
+    entries: list[IndexEntry]
+    brand: Brand
+    assets: str
+    language: str
+
+
+class PrintContext(TypedDict):
+    leaflet: Leaflet
+    brand: Brand
+    profile: Profile
+    draft: bool
+    crop_marks: bool
+    web_url: str | None
+    qr_uri: str | None
+    logo_uri: str
+    icc_url: str | None
+    colours: dict[str, str]
+    page_width_mm: int
+    page_height_mm: int
+    status_words: str
+    generator: str
+
+
+# --- web ---------------------------------------------------------------------------------------
+
+def page_url(leaflet: Leaflet) -> str:
+    """The file name of a leaflet's web page, relative to the index: ``spinal-fusion.en.html``."""
+    return f"{leaflet.slug}.html"
+
+
+def web_assets(brand: Brand) -> list[tuple[Path, str]]:
+    """(file in the brand folder, path under the output folder) for every brand file the pages link to."""
+    return [(path, f"{ASSETS}/{brand.relative(path)}") for path in brand.assets()]
+
+
+def language_name(language: str) -> str:
+    """The language's name in itself: "English", "Cymraeg"."""
+    locale = locale_for(language)
+    name = locale.get_language_name(locale) or language
+    return name[:1].upper() + name[1:]
+
+
+def jsonld(leaflet: Leaflet, brand: Brand, web_url: str | None = None) -> dict[str, Any]:
+    """schema.org ``MedicalWebPage`` about the procedure, with the review date."""
+    publisher: dict[str, Any] = {"@type": "Organization", "name": brand.organisation}
+    if brand.contact.web:
+        publisher["url"] = brand.contact.web
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": leaflet.title,
+        "headline": leaflet.title,
+        "description": leaflet.summary,
+        "inLanguage": leaflet.language,
+        "version": leaflet.version,
+        "lastReviewed": leaflet.last_reviewed.isoformat(),
+        "audience": "https://schema.org/Patient",
+        "about": {"@type": "MedicalProcedure", "name": leaflet.title},
+        "publisher": publisher,
+        "author": [{"@type": "Organization" if p.role is None else "Person", "name": p.name} for p in leaflet.authors],
+    }
+    if web_url:
+        data["url"] = web_url
+    if leaflet.approval is not None:
+        data["reviewedBy"] = {"@type": "Person", "name": leaflet.approval.name, "jobTitle": leaflet.approval.role}
+    return data
+
+
+def render_web(leaflet: Leaflet, brand: Brand, *, draft: bool = False, assets: str = f"{ASSETS}/",
+               index_url: str = "index.html", web_url: str | None = None) -> str:
+    """The accessible web page of one leaflet. Links to the brand's files under ``assets``."""
+    context: WebContext = {
+        "leaflet": leaflet, "brand": brand, "draft": draft, "assets": assets, "index_url": index_url,
+        "jsonld": jsonld(leaflet, brand, web_url), "status_words": STATUS_WORDS[leaflet.status],
+        "generator": f"leaflets {__version__}",
+    }
+    return environment().get_template("web.html").render(**context)
+
+
+def render_index(leaflets: list[Leaflet], brand: Brand, *, assets: str = f"{ASSETS}/") -> str:
+    """The index page: every leaflet by title and language, linking to its page."""
+    ordered = sorted(leaflets, key=lambda item: (item.title.casefold(), item.language, item.id))
+    entries: list[IndexEntry] = [
+        {"leaflet": item, "url": page_url(item), "language_name": language_name(item.language)} for item in ordered
+    ]
+    context: IndexContext = {"entries": entries, "brand": brand, "assets": assets, "language": "en"}
+    return environment().get_template("index.html").render(**context)
+
+
+# --- print -------------------------------------------------------------------------------------
+
+def qr_svg(url: str, colour: str) -> str:
+    """A QR code for ``url`` as SVG: one path of dark modules filled with ``colour`` (any CSS colour,
+    e.g. ``device-cmyk(0 0 0 1)``), on a white quiet zone of four modules."""
+    import segno
+
+    code = segno.make(url, error="m", micro=False)
+    matrix = [list(row) for row in code.matrix_iter(scale=1, border=4)]
+    size = len(matrix)
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < size:
+            if row[x]:
+                start = x
+                while x < size and row[x]:
+                    x += 1
+                runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+            else:
+                x += 1
+    background = WHITE.css() if colour.startswith("device-cmyk") else "#ffffff"
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" height="{size}" '
+            f'shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="{background}"/>'
+            f'<path fill="{colour}" d="{"".join(runs)}"/></svg>')
+
+
+def _icc_url(brand: Brand) -> str:
+    if brand.icc_profile is not None:
+        return brand.relative(brand.icc_profile)
+    from leaflets.render.pdf import DEFAULT_ICC_PROFILE
+
+    return DEFAULT_ICC_PROFILE.resolve().as_uri()
+
+
+def print_colours(brand: Brand, profile: Profile) -> dict[str, str]:
+    """Every colour the print stylesheet uses, as CSS: ``device-cmyk()`` for print, hex for screen."""
+    c = brand.colours
+    if profile == "print":
+        return {"text": BLACK.css(), "paper": WHITE.css(), "primary": c.primary.print.css(),
+                "accent": c.accent.print.css(), "warning": c.warning.print.css(), "on_primary": WHITE.css(),
+                "rule": c.primary.print.css()}
+    return {"text": "#1a1a1a", "paper": "#ffffff", "primary": c.primary.screen, "accent": c.accent.screen,
+            "warning": c.warning.screen, "on_primary": "#ffffff", "rule": c.primary.screen}
+
+
+def render_print(leaflet: Leaflet, brand: Brand, *, profile: str, draft: bool = False, crop_marks: bool = False,
+                 web_url: str | None = None, pad_to_multiple_of: int = 1) -> str:
+    """The HTML WeasyPrint renders for one PDF profile (``screen`` or ``print``).
+
+    ``base_url`` must be the brand folder. Raises :class:`~leaflets.brand.MissingGlyphsError` when
+    the leaflet uses a character the brand's typeface lacks. ``pad_to_multiple_of`` is accepted for
+    the booklet workflow and must be 1 for now: the page count is only known after layout.
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown PDF profile {profile!r}: use one of {', '.join(PROFILES)}")
+    if pad_to_multiple_of != 1:
+        raise ValueError("pad_to_multiple_of is not supported by the print HTML yet: pad after layout")
+    typed_profile: Profile = "print" if profile == "print" else "screen"
+    brand.require_glyphs(leaflet.all_text() + "\n" + TEMPLATE_CHARACTERS, f"{leaflet.slug} ({profile} PDF)")
+    cmyk = typed_profile == "print"
+    qr_uri = None
+    if web_url:
+        qr_uri = data_uri(qr_svg(web_url, BLACK.css() if cmyk else "#000000"), "image/svg+xml")
+    context: PrintContext = {
+        "leaflet": leaflet, "brand": brand, "profile": typed_profile, "draft": draft, "crop_marks": crop_marks,
+        "web_url": web_url, "qr_uri": qr_uri,
+        "logo_uri": data_uri(brand.logo_svg(cmyk=cmyk), "image/svg+xml"),
+        "icc_url": _icc_url(brand) if cmyk else None,
+        "colours": print_colours(brand, typed_profile),
+        "page_width_mm": brand.paper_mm[0], "page_height_mm": brand.paper_mm[1],
+        "status_words": STATUS_WORDS[leaflet.status], "generator": f"leaflets {__version__}",
+    }
+    return environment().get_template("print.html").render(**context)
