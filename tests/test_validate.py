@@ -12,7 +12,6 @@ import pytest
 from conftest import FIXTURES, ROOT, run_cli
 
 from leaflets import content, schema
-from leaflets.check import check_document
 from leaflets.findings import Severity
 
 VALID = FIXTURES / "validate" / "knee-arthroscopy" / "en.json"
@@ -32,7 +31,7 @@ def schema_findings(data: dict, text: str | None = None):
     raw = (text if text is not None else json.dumps(data, indent=2, ensure_ascii=False)).encode()
     doc = parse(raw, "leaflet.json")
     assert doc.usable, doc.findings
-    return check_document(doc)
+    return doc.findings + schema.check(doc)
 
 
 @pytest.fixture
@@ -48,7 +47,7 @@ def test_byte_order_mark_is_reported_and_the_rest_still_checked():
     assert codes(doc.findings) == ["LF004"]
     assert (doc.findings[0].line, doc.findings[0].column) == (1, 1)
     assert doc.usable  # parsing went on, so the schema still reports what is missing
-    assert "LS001" in codes(check_document(doc))
+    assert "LS001" in codes(schema.check(doc))
 
 
 def test_bytes_that_are_not_utf8_are_located():
@@ -269,8 +268,8 @@ def test_shipped_leaflets_validate_with_no_errors():
 def broken_dir(tmp_path, leaflet) -> Path:
     """One valid leaflet and one with two schema errors and a JSON syntax error in a third."""
     (tmp_path / "good").mkdir()
-    (tmp_path / "good" / "en.json").write_text(json.dumps(leaflet, indent=2))
-    bad = copy.deepcopy(leaflet)
+    (tmp_path / "good" / "en.json").write_text(json.dumps({**leaflet, "id": "good"}, indent=2))
+    bad = copy.deepcopy({**leaflet, "id": "bad"})
     del bad["disclaimer"]
     bad["risks"] = []
     (tmp_path / "bad").mkdir()

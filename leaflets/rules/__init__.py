@@ -1,0 +1,134 @@
+"""Content rules: the checks a medical editor makes, each with a stable code.
+
+``run(doc, config)`` runs every enabled rule on one loaded leaflet and returns findings, after
+applying the leaflet's own ``suppressions``. A rule that raises becomes an LX001 finding naming it;
+the run goes on. ``all_rules()`` is the registry, including the LF (file) and LS (schema) codes,
+so ``leaflets rules`` and docs/rules.md list every code a finding can carry.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+from leaflets.findings import Finding, Severity
+from leaflets.rules.registry import FAMILIES, RULES, Hit, Rule, add
+
+if TYPE_CHECKING:
+    from leaflets.config import Config
+    from leaflets.content import Document
+
+__all__ = ["FAMILIES", "Hit", "Rule", "all_rules", "configurable_codes", "run"]
+
+_MACHINERY = [
+    Rule("LX001", "rule-crashed", Severity.ERROR, "A content rule failed with an internal error.",
+         what="A rule raised an exception on this leaflet. The finding names the rule and the error; the other "
+              "rules still ran.",
+         why="A crash must not hide the other findings or pass a leaflet silently. This is a bug in leaflets, not "
+             "in the leaflet: please report it with the file.",
+         bad="LX001 error: rule LN004 (inconsistent-risk-figure) failed: TypeError: ...",
+         good="Report the bug. The leaflet counts as failing until the rule is fixed.",
+         configurable=False),
+    Rule("LX002", "unused-suppression", Severity.WARNING, "A suppression in the leaflet suppresses nothing.",
+         what="An entry in the leaflet's `suppressions` whose rule does not fire at its pointer (or anywhere, when "
+              "it has no pointer).",
+         why="Suppressions outlive the text they excused. An unused one hides the next real finding at that place "
+             "and misleads reviewers about what was accepted.",
+         bad='"suppressions": [{"rule": "LH004", "pointer": "/summary", "reason": "..."}] with no doubled word',
+         good="Remove the suppression."),
+    Rule("LX003", "invalid-suppression", Severity.ERROR, "A suppression names a rule that cannot be suppressed.",
+         what="An entry in the leaflet's `suppressions` whose `rule` is not a known content-rule code, or is a "
+              "file (LF) or schema (LS) code, which cannot be suppressed.",
+         why="A typo in a suppression silently suppresses nothing; a suppressed schema error would let a broken "
+             "leaflet through.",
+         bad='"suppressions": [{"rule": "LR999", "reason": "..."}]',
+         good='"suppressions": [{"rule": "LR001", "pointer": "/risks", "reason": "The names of the risks are '
+              'medical words we must use; each is explained."}]',
+         configurable=False),
+]
+
+
+@functools.cache
+def all_rules() -> dict[str, Rule]:
+    """Every code in family order: LF and LS (documented only), the content rules, then LX."""
+    from leaflets import content, schema  # noqa: F401  (their code tables)
+    from leaflets.rules import claims, completeness, governance, hygiene, numbers, readability  # noqa: F401
+
+    if "LX001" not in RULES:
+        for machinery in _MACHINERY:
+            add(machinery)
+        for table, kind in ((content.LOAD_CODES, "file"), (schema.SCHEMA_CODES, "schema")):
+            for code, (name, summary) in table.items():
+                add(Rule(code, name, Severity.ERROR, summary, what=f"Part of the {kind} check, which always runs "
+                         "first; see `leaflets validate --help`.",
+                         why="", bad="", good="", configurable=False))
+    order = list(FAMILIES)
+    return dict(sorted(RULES.items(), key=lambda item: (order.index(item[1].family), item[0])))
+
+
+def content_rules() -> list[Rule]:
+    return [r for r in all_rules().values() if r.check is not None]
+
+
+def configurable_codes() -> list[str]:
+    return [code for code, r in all_rules().items() if r.configurable]
+
+
+def run(doc: Document, config: Config | None = None) -> list[Finding]:
+    """Every enabled content rule's findings for ``doc`` (usable or not: rules tolerate bad fields)."""
+    from leaflets.config import Config
+    from leaflets.rules.context import Context
+
+    config = config or Config()
+    if not isinstance(doc.data, dict):
+        return []
+    ctx = Context(doc, config.thresholds)
+    findings: list[Finding] = []
+    for rule in content_rules():
+        if not config.enabled(rule.code, doc.path):
+            continue
+        try:
+            hits = list(rule.check(ctx))  # type: ignore[misc]
+            findings.extend(_finding(ctx, rule, hit) for hit in hits)
+        except Exception as exc:  # noqa: BLE001  (a crashing rule must become a finding, never a traceback)
+            findings.append(doc.finding(
+                "LX001", f"rule {rule.code} ({rule.name}) failed: {type(exc).__name__}: {exc}. This is a bug in "
+                "leaflets, not in the leaflet: please report it", "", severity=Severity.ERROR, rule="rule-crashed",
+                line=1, column=1))
+    return _apply_suppressions(ctx, findings, config)
+
+
+def _finding(ctx: Any, rule: Rule, hit: Hit) -> Finding:
+    line, column = ctx.position(hit.pointer, hit.index)
+    return ctx.doc.finding(rule.code, hit.message, hit.pointer, severity=hit.severity or rule.severity,
+                           rule=rule.name, line=line, column=column)
+
+
+def _covers(suppression_pointer: str, finding_pointer: str) -> bool:
+    return not suppression_pointer or finding_pointer == suppression_pointer or \
+        finding_pointer.startswith(suppression_pointer + "/")
+
+
+def _apply_suppressions(ctx: Any, findings: list[Finding], config: Config) -> list[Finding]:
+    rules = all_rules()
+    kept, extra = list(findings), []
+    for pointer, entry in ctx.items("/suppressions"):
+        if not isinstance(entry, dict) or not isinstance(entry.get("rule"), str):
+            continue  # the schema reports it
+        code, where = entry["rule"], entry.get("pointer", "")
+        where = where if isinstance(where, str) else ""
+        if code not in rules or not rules[code].configurable or code.startswith("LX"):
+            reason = ("is a file or schema check, which cannot be suppressed: fix the leaflet" if code in rules
+                      else "is not a rule code (see `leaflets rules`)")
+            extra.append(ctx.doc.finding("LX003", f"the suppression of {code} {reason}", f"{pointer}/rule",
+                                         severity=Severity.ERROR, rule="invalid-suppression"))
+            continue
+        matched = [f for f in kept if f.code == code and _covers(where, f.pointer)]
+        if matched:
+            kept = [f for f in kept if f not in matched]
+        elif config.enabled(code, ctx.doc.path) and config.enabled("LX002", ctx.doc.path):
+            place = f" at {where}" if where else ""
+            extra.append(ctx.doc.finding("LX002", f"this suppression of {code} ({rules[code].name}){place} "
+                                         "suppresses nothing: remove it", pointer, severity=Severity.WARNING,
+                                         rule="unused-suppression"))
+    return kept + extra

@@ -1,0 +1,113 @@
+r"""Word and phrase lists kept as TOML in leaflets/rules/data/, so a writer can add a banned phrase
+or a jargon term without touching Python (like Vale's word-list rules).
+
+Each list file holds ``[[entry]]`` tables with ``phrase`` (matched as whole words, any case) or
+``pattern`` (a regular expression, any case), ``advice`` (what to write instead) and optionally
+``level`` ("error", "warning" or "info") to override the rule's default severity.
+
+Patterns are matched against the lower-cased text, so they must be written in lower case
+(escapes such as ``\S`` excepted); the loader says so if one is not.
+
+Speed: a pattern may list ``words``, lower-case pieces of text of which at least one must appear
+in the leaflet before the pattern is tried at all (a plain ``in`` test, far cheaper than a
+regular expression). A phrase gets its longest word as its trigger without being told. A pattern
+with no ``words`` is always tried, which is correct but slower. A phrase is its own trigger, so it is
+found when written with single spaces (as text almost always is).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from leaflets.rules.context import Context, Paragraph
+
+from leaflets.findings import Severity
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+class DataError(Exception):
+    """A data file is broken: a bug in the project, reported with the file and entry."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str  # the phrase, or the pattern's label
+    advice: str
+    severity: Severity | None
+    extra: dict[str, Any]
+    regex: re.Pattern[str]
+    # (first word if the trigger starts with one, trigger): any in the lower-cased text, or ()
+    triggers: tuple[tuple[str | None, str], ...]
+
+
+@functools.cache
+def load(name: str) -> dict[str, Any]:
+    path = DATA / f"{name}.toml"
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataError(f"{path}: {exc}") from exc
+
+
+class PhraseList:
+    """All entries of one list compiled into one regular expression (one pass over each text)."""
+
+    def __init__(self, name: str, table: str = "entry") -> None:
+        self.file = f"leaflets/rules/data/{name}.toml"
+        self.entries: list[Entry] = []
+        for index, raw in enumerate(load(name).get(table, [])):
+            if not isinstance(raw, dict) or not ("phrase" in raw or "pattern" in raw):
+                raise DataError(f"{self.file}: [[{table}]] number {index + 1} needs a phrase or a pattern")
+            if "phrase" in raw:
+                words = str(raw["phrase"]).split()
+                body, label = r"\s+".join(re.escape(word) for word in words), str(raw["phrase"])
+                triggers: tuple[str, ...] = (" ".join(words).lower(),)
+            else:
+                body, label = str(raw["pattern"]), str(raw.get("label", raw["pattern"]))
+                triggers = tuple(str(w).lower() for w in raw.get("words", []))
+            if "phrase" in raw:
+                body = body.lower()
+            elif re.search(r"(?<!\\)[A-Z]", body):
+                raise DataError(f"{self.file}: [[{table}]] \"{label}\": write the pattern in lower case "
+                                "(text is lower-cased before matching)")
+            try:
+                regex = re.compile(rf"(?:{body})(?![\w-])", re.MULTILINE)
+            except re.error as exc:
+                raise DataError(f"{self.file}: [[{table}]] \"{label}\": bad pattern: {exc}") from exc
+            level = raw.get("level")
+            severity = Severity(level) if level in ("error", "warning", "info") else None
+            extra = {k: v for k, v in raw.items()
+                     if k not in ("phrase", "pattern", "label", "advice", "level", "words")}
+            keyed = tuple((_first_word(t), t) for t in triggers)
+            self.entries.append(Entry(label, str(raw.get("advice", "")), severity, extra, regex, keyed))
+
+    def matches(self, ctx: Context) -> Iterator[tuple[Entry, Paragraph, int, re.Match[str]]]:
+        """(entry, paragraph, offset in it, match) for every entry found in the leaflet's prose."""
+        lower, vocabulary = ctx.joined_lower, ctx.vocabulary
+        for entry in self.entries:
+            # a set lookup of the trigger's first word, then a substring test only if it is there
+            if entry.triggers and not any((first is None or first in vocabulary) and t in lower
+                                          for first, t in entry.triggers):
+                continue
+            for paragraph, index, match in ctx.matches(entry.regex, lower=True, word_start=True):
+                yield entry, paragraph, index, match
+
+
+def _first_word(trigger: str) -> str | None:
+    from leaflets.rules.context import WORD
+
+    pieces = trigger.split()
+    return pieces[0] if pieces and WORD.fullmatch(pieces[0]) and trigger.startswith(pieces[0]) else None
+
+
+@functools.cache
+def phrases(name: str, table: str = "entry") -> PhraseList:
+    return PhraseList(name, table)

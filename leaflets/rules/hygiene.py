@@ -1,0 +1,264 @@
+"""LH: text hygiene. The marks of unfinished or pasted text: placeholders, web-page leftovers,
+missing spaces, doubled words, repeats, unbalanced brackets, bad phone numbers and web addresses,
+US spellings in a UK leaflet. Word lists are data in leaflets/rules/data/."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterable
+
+from leaflets.findings import Severity
+from leaflets.rules.claims import phrase_hits
+from leaflets.rules.context import Context, quoted, words
+from leaflets.rules.data import load
+from leaflets.rules.registry import Hit, rule
+
+
+@rule("LH001", "placeholder", Severity.ERROR, "Unfinished text: a placeholder is still there.",
+      what="TODO, TBC, TBD, FIXME, XXX, lorem ipsum, \"[insert ...]\" and \"??\" (list: "
+           "leaflets/rules/data/placeholders.toml).",
+      why="A placeholder printed in a leaflet tells the patient the facts around it were never checked, and "
+          "sometimes hides the one fact they needed (a phone number, a date).",
+      bad="Call the ward on TBC if your wound leaks.",
+      good="Call the ward on 020 7946 0000 if your wound leaks.",
+      data_file="leaflets/rules/data/placeholders.toml")
+def placeholder(ctx: Context) -> Iterable[Hit]:
+    return phrase_hits(ctx, "placeholders", "entry", "placeholder")
+
+
+@rule("LH002", "web-leftover", Severity.ERROR, "Text pasted from a web page: buttons, menus, links.",
+      what="\"icon plus\", \"back to top\", \"click here\", \"Menu\", \"read more\", \"skip to content\" and the like "
+           "(list: leaflets/rules/data/web_leftovers.toml).",
+      why="Web-page furniture means nothing on paper, and shows the text was pasted, not written for the reader. "
+          "\"Click here\" in a printed leaflet leaves the patient with no way to reach what it pointed to.",
+      bad="How to prepare for your surgery icon plus",
+      good="How to prepare for your operation",
+      data_file="leaflets/rules/data/web_leftovers.toml")
+def web_leftover(ctx: Context) -> Iterable[Hit]:
+    yield from phrase_hits(ctx, "web_leftovers", "entry", "web-page leftover")
+    lines, advice = _web_lines()
+    for paragraph in ctx.paragraphs:
+        if len(paragraph.text) < 20 and " ".join(paragraph.text.lower().rstrip(" .").split()) in lines:
+            yield Hit(paragraph.pointer, f"web-page leftover {quoted(paragraph.text)}: {advice}")
+
+
+@functools.cache
+def _web_lines() -> tuple[frozenset[str], str]:
+    table = load("web_leftovers").get("lines", {})
+    table = table if isinstance(table, dict) else {}
+    return frozenset(str(t).lower() for t in table.get("text", [])), str(table.get("advice", "remove it"))
+
+
+# starts with the mark, not a look-behind, so the scan can skip quickly to each punctuation mark
+_NO_SPACE = re.compile(r"[.!?;,](?<=[a-z]{2}[.!?;,])(?:(?=[A-Z][a-z])|(?<=[;,])(?=[a-z]{2}))")
+
+
+@rule("LH003", "missing-space", Severity.WARNING, "A full stop or comma with no space after it.",
+      what="A full stop, question mark, comma or semicolon between two words with no space: \"anaesthetic.Your\".",
+      why="Text joined at a full stop is a sign of careless pasting, and a screen reader reads the two words as "
+          "one, so a listener hears nonsense.",
+      bad="The operation is done under general anaesthetic.Your surgeon makes a small cut.",
+      good="The operation is done under general anaesthetic. Your surgeon makes a small cut.")
+def missing_space(ctx: Context) -> Iterable[Hit]:
+    for paragraph, index, match in ctx.matches(_NO_SPACE):
+        text = paragraph.text
+        if re.search(r"(?:www|https?|@)\S*$", text[:index]):
+            continue  # inside a web or e-mail address
+        mark = match.group()
+        # the pattern has letters on both sides of the mark, so neither split is empty
+        joined = text[:index].split()[-1] + mark + text[index + 1:].split()[0]
+        yield Hit(paragraph.pointer, f"no space after \"{mark}\" in {quoted(joined, 40)}: add one", index=index + 1)
+
+
+_DOUBLED = re.compile(r"\b(?P<word>[A-Za-z]+) +(?P=word)\b", re.IGNORECASE)
+_DOUBLING_ALLOWED = {"had", "that", "is"}
+
+
+@rule("LH004", "doubled-word", Severity.WARNING, "The same word twice in a row.",
+      what="A word repeated straight after itself (\"the the\"), in any case. \"had had\" and \"that that\" are "
+           "allowed.",
+      why="Readers skip over the second word and do not notice; a screen reader reads both. It is the most "
+          "common typing slip and the cheapest to fix.",
+      bad="Tell the the ward if your wound leaks.",
+      good="Tell the ward if your wound leaks.")
+def doubled_word(ctx: Context) -> Iterable[Hit]:
+    tokens = ctx.tokens_lower  # neighbours compared by map/compress, in C; the regex below confirms
+    doubled = {w for w in itertools.compress(tokens, map(str.__eq__, tokens, tokens[1:])) if w.isalpha()}
+    pairs = [f"{w} {w}" for w in doubled - _DOUBLING_ALLOWED if f"{w} {w}" in ctx.joined_lower]
+    if not pairs:
+        return
+    for paragraph in ctx.paragraphs:
+        if not any(pair in paragraph.text.lower() for pair in pairs):
+            continue
+        for match in _DOUBLED.finditer(paragraph.text):
+            before = paragraph.text[match.start() - 1: match.start()]
+            if match["word"].lower() not in _DOUBLING_ALLOWED and before != "-":
+                yield Hit(paragraph.pointer, f"\"{match['word']}\" appears twice in a row: remove one",
+                          index=match.end() - len(match["word"]))
+
+
+def _normal(text: str) -> str:
+    return " ".join(w.lower() for w in words(text))
+
+
+@rule("LH005", "repeated-sentence", Severity.WARNING, "The same sentence appears twice.",
+      what="A sentence of five words or more that appears, word for word (any case), earlier in the leaflet.",
+      why="Repeated sentences are usually pasting slips; they make a leaflet longer without telling the reader "
+          "more, and the copies drift apart when one is edited.",
+      bad="The same \"Ask your surgeon how long recovery takes.\" in the recovery and the risks sections.",
+      good="Say it once, in the section where a reader would look for it.")
+def repeated_sentence(ctx: Context) -> Iterable[Hit]:
+    seen: dict[str, str] = {}
+    for sentence, length in zip(ctx.sentences, ctx.sentence_lengths, strict=True):
+        if length < 5 or sentence.paragraph.section in ("glossary", "title"):
+            continue  # a title pasted into the text is LH006's
+        key = sentence.text.lower()
+        if key in seen:
+            yield Hit(sentence.paragraph.pointer, f"this sentence already appears at {seen[key]}: "
+                      f"{quoted(sentence.text)}", index=sentence.start)
+        else:
+            seen[key] = sentence.paragraph.pointer
+
+
+_HEADING_LISTS = {"/risks": "name", "/alternatives": "name", "/glossary": "term"}
+
+
+@rule("LH006", "repeated-heading", Severity.WARNING, "A heading is repeated, or pasted into the text.",
+      what="The leaflet's title pasted into a paragraph as a heading (at its start followed by a new sentence "
+           "with no full stop, or at its end), and two risks, alternatives or glossary entries with the same name.",
+      why="Web pages that repeat their title in every paragraph were scraped, not written. Two risks with one "
+          "name make a reader wonder which figure is right.",
+      bad="\"title\": \"Back fusion\", and a paragraph \"Back fusion Recovery varies from person to person.\"",
+      good="Recovery varies from person to person.")
+def repeated_heading(ctx: Context) -> Iterable[Hit]:
+    title = ctx.data.get("title")
+    if isinstance(title, str) and title.strip():
+        title = title.strip()
+        pasted = re.compile(rf"^{re.escape(title)}\s+(?=[A-Z])|(?<=[.!?])\s*{re.escape(title)}\s*$")
+        for paragraph in ctx.paragraphs:
+            if paragraph.pointer == "/title" or title not in paragraph.text:
+                continue
+            match = pasted.search(paragraph.text)
+            if match:
+                yield Hit(paragraph.pointer, f"the title \"{title}\" is pasted into this paragraph as a heading: "
+                          "remove it", index=match.start() + (len(match.group()) - len(match.group().lstrip())))
+    for pointer, key in _HEADING_LISTS.items():
+        names: dict[str, str] = {}
+        for item_pointer, item in ctx.items(pointer):
+            name = item.get(key) if isinstance(item, dict) else None
+            if not isinstance(name, str):
+                continue
+            normal = _normal(name)
+            if normal in names:
+                yield Hit(f"{item_pointer}/{key}", f"\"{name}\" is also the {key} at {names[normal]}: merge them or "
+                          "name them apart")
+            else:
+                names[normal] = f"{item_pointer}/{key}"
+
+
+_PAIRS = [("(", ")"), ("[", "]"), ("“", "”"), ("‘", "’")]
+
+
+@rule("LH007", "unbalanced-brackets", Severity.WARNING, "A bracket or quotation mark is not closed.",
+      what="Round or square brackets, and curly or straight double quotation marks, that do not pair up within "
+           "one paragraph or list item. Single curly quotes are only checked when an opening one is used, since "
+           "’ is also an apostrophe.",
+      why="An unclosed bracket leaves the reader unsure where an aside ends, and usually marks text that was cut "
+          "in the wrong place.",
+      bad="Take your usual medicines (unless your team says otherwise.",
+      good="Take your usual medicines (unless your team says otherwise).")
+def unbalanced_brackets(ctx: Context) -> Iterable[Hit]:
+    for paragraph in ctx.paragraphs:
+        text = paragraph.text
+        for opening, closing in _PAIRS:
+            if opening not in text and (closing not in text or opening == "‘"):
+                continue
+            depth, first_open = 0, -1
+            for index, char in enumerate(text):
+                if char == opening:
+                    if depth == 0:
+                        first_open = index
+                    depth += 1
+                elif char == closing:
+                    if depth == 0 and opening != "‘":
+                        yield Hit(paragraph.pointer, f"\"{closing}\" closes nothing: add the \"{opening}\" or remove "
+                                  "it", index=index)
+                        break
+                    depth = max(depth - 1, 0)
+            else:
+                if depth > 0:
+                    yield Hit(paragraph.pointer, f"\"{opening}\" is never closed: add \"{closing}\"", index=first_open)
+        if text.count('"') % 2:
+            yield Hit(paragraph.pointer, "a double quotation mark (\") is never closed", index=text.rindex('"'))
+
+
+_HTTP = re.compile(r"\bhttp://\S+|(?<![/@\w.])www\.[\w-]+(?:\.[\w-]+)+\S*", re.IGNORECASE)
+
+
+@rule("LH008", "insecure-web-address", Severity.WARNING, "A web address in a bad form: http:// or no https://.",
+      what="Web addresses in the text that start with `http://`, or with `www.` and no `https://`.",
+      why="An http:// address can be intercepted or may no longer work; browsers warn about it, and a patient "
+          "typing an address from paper needs it exact.",
+      bad="Read more at http://www.example.org/spine.",
+      good="Read more at https://www.example.org/spine.")
+def insecure_web_address(ctx: Context) -> Iterable[Hit]:
+    if "http:" not in ctx.joined_lower and "www." not in ctx.joined_lower:
+        return
+    for paragraph, index, match in ctx.matches(_HTTP):
+        address = match.group().rstrip(".,;:)")
+        fix = "https://" + re.sub(r"^https?://", "", address, flags=re.IGNORECASE)
+        yield Hit(paragraph.pointer, f"write the address with https://: {fix}", index=index)
+
+
+_TEN_DIGITS = re.compile(r"\d[\d ().+-]{8,}\d")  # starts with a digit, so the scan skips quickly
+_PHONE = re.compile(r"(?<![\w+])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(0\)\s?)?\(?0?\d{2,5}\)?(?:[\s.-]?\d{2,4}){2,3}(?!\w)")
+
+
+@rule("LH009", "phone-number-form", Severity.WARNING, "A phone number written in a form that is hard to dial.",
+      what="Phone numbers in the text (ten digits or more) written with brackets, hyphens, dots, \"(0)\", or no "
+           "spaces at all.",
+      why="People dial from paper under stress. \"+44 (0)20-7946.0000\" makes them guess which digits to drop; "
+          "groups of digits separated by spaces are easiest to read and to dial.",
+      bad="Call the ward on (020) 7946-0000.",
+      good="Call the ward on 020 7946 0000.")
+def phone_number_form(ctx: Context) -> Iterable[Hit]:
+    candidates = {id(p): p for p, _index, match in ctx.matches(_TEN_DIGITS)
+                  if sum(c.isdigit() for c in match.group()) >= 10}
+    for paragraph in candidates.values():
+        for match in _PHONE.finditer(paragraph.text):
+            number = match.group()
+            digits = re.sub(r"\D", "", number)
+            if len(digits) < 10 or re.fullmatch(r"\d{4}-\d{2}-\d{2}", number):
+                continue
+            if re.search(r"[().-]", number) or " " not in number.strip():
+                yield Hit(paragraph.pointer, f"write the phone number {quoted(number.strip())} in digits and spaces, "
+                          "e.g. 020 7946 0000", index=match.start())
+
+
+@rule("LH010", "us-spelling", Severity.WARNING, "A US spelling in a UK-English leaflet.",
+      what="Words from leaflets/rules/data/spelling.toml (\"anesthesia\", \"stabilization\", \"hospitalization\") "
+           "in a leaflet whose language is \"en\" or \"en-GB\". Leaflets tagged \"en-US\" are left alone.",
+      why="Mixed spellings look careless and undermine trust; UK patients meet \"anaesthetic\" on every hospital "
+          "letter, so the leaflet should match.",
+      bad="The stabilization is done under anesthesia.",
+      good="The stabilisation is done under anaesthesia.",
+      data_file="leaflets/rules/data/spelling.toml")
+def us_spelling(ctx: Context) -> Iterable[Hit]:
+    if ctx.language not in ("en", "en-GB"):
+        return
+    table = _spellings()
+    present = [us for us in table if us in ctx.vocabulary]  # a set lookup first: most leaflets have none
+    if not present:
+        return
+    alternatives = "|".join(re.escape(w) for w in sorted(present, key=len, reverse=True))
+    for paragraph, index, match in ctx.matches(re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)):
+        uk = table[match.group().lower()]
+        yield Hit(paragraph.pointer, f"\"{match.group()}\" is a US spelling: write \"{uk}\"", index=index)
+
+
+@functools.cache
+def _spellings() -> dict[str, str]:
+    words_table = load("spelling").get("words", {})
+    return {str(k).lower(): str(v) for k, v in words_table.items()} if isinstance(words_table, dict) else {}
