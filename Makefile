@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml scripts/setup.sh
 setup: $(STAMP)
 
 build: $(STAMP)
-	$(PYTHON) -m leaflets validate content/
+	$(PYTHON) -m leaflets build content/ --out dist
 
 validate: $(STAMP)
 	$(PYTHON) -m leaflets validate content/

@@ -1,0 +1,322 @@
+"""``leaflets build``: select → check → model → render (in parallel) → write atomically → manifest.
+
+Content with errors is refused (unless ``draft``: then every page carries a DRAFT mark). Each
+output is rendered in a worker process, written through a temporary file in the same folder and
+renamed into place, and listed in ``manifest.json`` with its SHA-256 and where it came from.
+
+Layout of ``out_dir``::
+
+    index.html                      every leaflet by title and language
+    assets/…                        the brand files the web pages use (logo, fonts)
+    <id>.<lang>.html                web page (published at the brand's web_base + this name)
+    <id>.<lang>.screen.pdf          tagged PDF/UA-1 for screens and e-mail
+    <id>.<lang>.print.pdf           PDF/X-4 with 3 mm bleed for the print shop
+    manifest.json                   every output: sha256, leaflet, version, status, profile, brand
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from leaflets import __version__, check, content
+from leaflets.config import load as load_config
+from leaflets.findings import Report
+
+FORMATS = ("html", "pdf")
+PROFILES = ("screen", "print")
+MANIFEST = "manifest.json"
+ASSETS = "assets"
+
+
+class BuildError(Exception):
+    """A problem with what was asked for (unknown format, bad brand): exit code 2."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One output to render. Plain data, so it can travel to a worker process."""
+
+    source: str  # display path of the content file
+    text: str
+    source_sha256: str
+    brand: str  # absolute path of the brand folder
+    kind: str  # "html", "screen" or "print"
+    draft: bool
+    crop_marks: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.source} ({self.kind})"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    task: Task
+    data: bytes = b""
+    error: str = ""
+    meta: dict[str, str] = field(default_factory=dict)  # id, language, version, status
+
+
+@dataclass
+class BuildResult:
+    report: Report = field(default_factory=Report)  # every finding of the checks
+    refused: list[str] = field(default_factory=list)  # content files not rendered because of errors
+    failures: list[str] = field(default_factory=list)  # one message per output that failed to render
+    outputs: list[dict[str, Any]] = field(default_factory=list)  # the manifest entries
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused and not self.failures
+
+
+def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Sequence[str] = FORMATS,
+          profiles: Sequence[str] = PROFILES, brand: str = "default", jobs: int | None = None,
+          draft: bool = False, crop_marks: bool = False) -> BuildResult:
+    """Build every leaflet under ``paths`` into ``out_dir``. Raises BuildError or content.UsageError
+    for usage problems; content and render problems are in the result."""
+    _check_choices(formats, FORMATS, "format")
+    _check_choices(profiles, PROFILES, "profile")
+    the_brand = _load_brand(brand)
+    out = Path(out_dir)
+    result = BuildResult()
+    config = load_config()  # the same rules as `leaflets validate`; ConfigError is a UsageError
+
+    tasks: list[Task] = []
+    for path in content.discover(list(paths)):
+        doc = content.load(path)
+        findings = check.check_document(doc, config)
+        result.report.files.append(doc.display)
+        result.report.extend(findings)
+        if any(f.is_error for f in findings) and not (draft and doc.usable):
+            result.refused.append(doc.display)
+            continue
+        sha = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        kinds = (["html"] if "html" in formats else []) + ([p for p in PROFILES if p in profiles]
+                                                           if "pdf" in formats else [])
+        tasks += [Task(doc.display, doc.text, sha, str(the_brand.folder), kind, draft, crop_marks)
+                  for kind in kinds]
+
+    rendered = render_all(tasks, jobs or os.cpu_count() or 1)
+
+    leaflets = []
+    for item in rendered:
+        if item.error:
+            result.failures.append(item.error)
+            continue
+        relative = output_path(item.meta["id"], item.meta["language"], item.task.kind)
+        checked = _preflight(out / relative, item, result)
+        if checked is None:
+            continue
+        write_atomic(out / relative, item.data)
+        result.outputs.append(_entry(relative, item.data, item.task, item.meta, the_brand.name) | checked)
+        if item.task.kind == "html":
+            leaflets.append(item.task)
+    if "html" in formats and leaflets:
+        result.outputs += _write_web_extras(out, leaflets, the_brand)
+    write_atomic(out / MANIFEST, manifest_bytes(result.outputs, the_brand.name))
+    return result
+
+
+def _preflight(path: Path, item: Rendered, result: BuildResult) -> dict[str, Any] | None:
+    """Preflight a rendered PDF before it is written: None (and a failure) when it has errors, so no
+    build ships a PDF its own preflight rejects; else the manifest's ``preflight`` summary."""
+    if item.task.kind == "html":
+        return {}
+    from leaflets import preflight
+
+    findings = preflight.preflight_file(path, preflight.Options(profile=item.task.kind), data=item.data)
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        result.failures.append(f"{item.task.label}: preflight rejected {path.name}, so it was not written: "
+                               + "; ".join(f"{f.code} {f.pointer}: {f.message}" for f in errors[:5]))
+        return None
+    return {"preflight": preflight.summary(Report(findings, [str(path)]))}
+
+
+def _check_choices(chosen: Sequence[str], allowed: Sequence[str], what: str) -> None:
+    unknown = [c for c in chosen if c not in allowed]
+    if unknown or not chosen:
+        raise BuildError(f"unknown {what} {', '.join(map(repr, unknown)) or '(none given)'}: "
+                         f"choose from {', '.join(allowed)}")
+
+
+def _load_brand(name_or_path: str) -> Any:
+    from leaflets.brand import BrandError, load_brand
+
+    try:
+        return load_brand(name_or_path)
+    except BrandError as exc:
+        raise BuildError(str(exc)) from exc
+
+
+def output_path(leaflet_id: str, language: str, kind: str) -> str:
+    suffix = ".html" if kind == "html" else f".{kind}.pdf"
+    return f"{leaflet_id}.{language}{suffix}"
+
+
+def _entry(relative: str, data: bytes, task: Task | None, meta: dict[str, str], brand: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {"path": relative, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+                             "brand": brand}
+    if task is not None:
+        entry.update(meta)
+        entry.update({"format": "html" if task.kind == "html" else "pdf",
+                      "profile": None if task.kind == "html" else task.kind,
+                      "draft": task.draft, "source": Path(task.source).as_posix(),
+                      "source_sha256": task.source_sha256})
+    return entry
+
+
+def manifest_bytes(outputs: list[dict[str, Any]], brand: str) -> bytes:
+    """Sorted, no timestamps: the same build gives the same manifest."""
+    manifest = {"tool": "leaflets", "version": __version__, "brand": brand,
+                "outputs": sorted(outputs, key=lambda e: e["path"])}
+    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# --- rendering (runs in worker processes) -------------------------------------------------------
+
+def render_all(tasks: list[Task], jobs: int) -> list[Rendered]:
+    """Render every task, ``jobs`` at a time; results in the order of ``tasks``."""
+    if jobs <= 1 or len(tasks) <= 1:
+        return [render_task(task) for task in tasks]
+    results: dict[int, Rendered] = {}
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        futures = {pool.submit(render_task, task): i for i, task in enumerate(tasks)}
+        for future in concurrent.futures.as_completed(futures):
+            i = futures[future]
+            try:
+                results[i] = future.result()
+            except concurrent.futures.process.BrokenProcessPool:
+                results[i] = Rendered(tasks[i], error=f"{tasks[i].label}: the render worker stopped unexpectedly "
+                                                      "(crashed or ran out of memory); nothing was written")
+            except Exception as exc:  # an unpicklable result or similar: still one clean line
+                results[i] = Rendered(tasks[i], error=f"{tasks[i].label}: {type(exc).__name__}: {exc}")
+    return [results[i] for i in range(len(tasks))]
+
+
+def render_task(task: Task) -> Rendered:
+    """Model, HTML and (for PDF profiles) WeasyPrint for one output. Never raises."""
+    from leaflets.model import Leaflet
+
+    try:
+        brand = _brand_in_worker(task.brand)
+        leaflet = Leaflet.from_data(json.loads(task.text), source_sha256=task.source_sha256)
+    except Exception as exc:  # a draft whose data the model cannot read
+        return Rendered(task, error=f"{task.source}: cannot be rendered, even as a draft: "
+                                    f"{type(exc).__name__}: {exc}")
+    meta = {"id": leaflet.id, "language": leaflet.language, "version": leaflet.version,
+            "status": str(leaflet.status)}
+    try:
+        data = _render(task, leaflet, brand)
+    except Exception as exc:
+        from leaflets.brand import BrandError
+        from leaflets.render.pdf import RenderError
+
+        known = isinstance(exc, (RenderError, BrandError))  # their messages name the file and the place
+        message = str(exc) if known else f"{task.label}: {type(exc).__name__}: {exc}"
+        return Rendered(task, error=message, meta=meta)
+    return Rendered(task, data=data, meta=meta)
+
+
+@lru_cache(maxsize=4)
+def _brand_in_worker(name_or_path: str) -> Any:
+    from leaflets.brand import load_brand
+
+    return load_brand(name_or_path)
+
+
+def _render(task: Task, leaflet: Any, brand: Any) -> bytes:
+    from leaflets.render import html
+
+    if task.kind == "html":
+        return html.render_web(leaflet, brand, draft=task.draft, web_url=published_url(brand, leaflet)).encode("utf-8")
+    from leaflets.render import pdf
+
+    page = html.render_print(leaflet, brand, profile=task.kind, draft=task.draft,
+                             crop_marks=task.crop_marks, web_url=published_url(brand, leaflet))
+    options = pdf.PdfOptions(
+        profile=task.kind, base_dir=Path(brand.folder), roots=(html.templates_dir(), pdf.ICC_DIR),
+        date=leaflet.last_reviewed, crop_marks=task.crop_marks, font_files=_font_files(str(brand.folder)),
+        identity=pdf.input_identity(__version__, pdf.weasyprint.__version__, task.kind, page,
+                                    _folder_fingerprint(str(brand.folder)), str(task.crop_marks)),
+        label=task.label)
+    return pdf.render_pdf(page, options).data
+
+
+def published_url(brand: Any, leaflet: Any) -> str | None:
+    """Where the brand publishes this leaflet's web page (its QR code points there), if it does."""
+    if not brand.web_base:
+        return None
+    return brand.web_base.rstrip("/") + "/" + output_path(leaflet.id, leaflet.language, "html")
+
+
+@lru_cache(maxsize=4)
+def _font_files(folder: str) -> frozenset[str]:
+    from leaflets.render.pdf import font_files
+
+    return font_files(Path(folder))
+
+
+@lru_cache(maxsize=4)
+def _folder_fingerprint(folder: str) -> str:
+    digest = hashlib.sha256()
+    root = Path(folder)
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+# --- the web extras: index page and the brand files the pages use --------------------------------
+
+def _write_web_extras(out: Path, tasks: list[Task], brand: Any) -> list[dict[str, Any]]:
+    from leaflets.model import Leaflet
+    from leaflets.render import html
+
+    leaflets = [Leaflet.from_data(json.loads(t.text), source_sha256=t.source_sha256) for t in tasks]
+    leaflets.sort(key=lambda leaflet: (leaflet.title.casefold(), leaflet.language, leaflet.id))
+    entries = []
+    index = html.render_index(leaflets, brand).encode("utf-8")
+    write_atomic(out / "index.html", index)
+    entries.append(_entry("index.html", index, None, {}, brand.name))
+    for source, relative in web_assets(brand):
+        data = source.read_bytes()
+        write_atomic(out / relative, data)
+        entries.append(_entry(relative, data, None, {}, brand.name))
+    return entries
+
+
+def web_assets(brand: Any) -> list[tuple[Path, str]]:
+    """(file in the brand folder, path under out_dir) for every brand file a web page links to."""
+    from leaflets.render import html
+
+    return [(Path(source), relative) for source, relative in html.web_assets(brand)]
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
