@@ -42,7 +42,7 @@ def copies_of_content(folder: Path, count: int) -> list[Path]:
     made = []
     for index in range(count):
         source = sources[index % len(sources)]
-        target = folder / f"{source.parent.name}-{index}" / source.name
+        target = folder / f"copy-{index}" / source.parent.name / source.name
         target.parent.mkdir(parents=True)
         shutil.copyfile(source, target)
         made.append(target)

@@ -40,7 +40,10 @@ def cli() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Rule configuration (leaflets.toml, or pyproject.toml with [tool.leaflets]) "
                    "[default: the nearest one above the current folder].")
-def validate(paths: tuple[str, ...], fmt: str, output, config_path: str | None) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes to check many files with [default: the number of cores; "
+                   "fewer than 48 files are always checked in one].")
+def validate(paths: tuple[str, ...], fmt: str, output, config_path: str | None, jobs: int | None) -> None:
     """Check leaflets (files or folders; default content/) and report every problem.
 
     Exits 0 when there are no errors (warnings allowed), 1 when there are, 2 for usage problems
@@ -52,7 +55,7 @@ def validate(paths: tuple[str, ...], fmt: str, output, config_path: str | None) 
 
     try:
         _check_today()
-        report, sources = check_paths(list(paths) or ["content"], config.load(config_path))
+        report, sources = check_paths(list(paths) or ["content"], config.load(config_path), jobs=jobs)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     _emit(report, sources, fmt, output, "leaflets validate")

@@ -442,3 +442,20 @@ def test_the_example_in_the_writers_guide_is_a_valid_leaflet(tmp_path):
     (folder / f"{example['language']}.json").write_text(json.dumps(example, indent=2), encoding="utf-8")
     result = run_cli("validate", folder)
     assert result.code == 0, result
+
+
+def test_many_files_are_checked_in_parallel_with_the_same_report(tmp_path, leaflet):
+    for index in range(60):
+        folder = tmp_path / f"copy-{index:02d}" / "knee-arthroscopy"
+        folder.mkdir(parents=True)
+        data = copy.deepcopy(leaflet)
+        if index % 20 == 7:
+            del data["risks"]
+        (folder / "en.json").write_text(json.dumps(data, indent=2))
+    (tmp_path / "copy-33" / "knee-arthroscopy" / "en.json").write_text('{"id": }')
+    serial = run_cli("validate", tmp_path, "--jobs", "1")
+    parallel = run_cli("validate", tmp_path, "--jobs", "2")
+    assert serial.code == parallel.code == 1, parallel
+    assert serial.stdout == parallel.stdout
+    assert serial.stdout.splitlines()[-1] == "60 files checked: 4 errors, 0 warnings."
+    assert "copy-33/knee-arthroscopy/en.json:1:8: LF006" in parallel.stdout
