@@ -53,7 +53,7 @@ def _in_parallel(files: list[Path], config: Config | None, jobs: int) -> list[Ch
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         results = list(pool.map(_check_files, chunks, [config] * jobs))
     order = {path: index for index, path in enumerate(files)}
-    merged = [item for chunk, result in zip(chunks, results) for item in zip(chunk, result)]
+    merged = [item for chunk, result in zip(chunks, results, strict=True) for item in zip(chunk, result, strict=True)]
     return [checked for _, checked in sorted(merged, key=lambda pair: order[pair[0]])]
 
 

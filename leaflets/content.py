@@ -12,9 +12,10 @@ import bisect
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from leaflets.findings import Finding, Severity
 
@@ -58,14 +59,14 @@ class Document:
     text: str = ""
     data: Any = None
     findings: list[Finding] = field(default_factory=list)
-    _scan: "Scan | None" = field(default=None, repr=False)
+    _scan: Scan | None = field(default=None, repr=False)
 
     @property
     def usable(self) -> bool:
         return self.data is not None and isinstance(self.data, dict)
 
     @property
-    def scan(self) -> "Scan":
+    def scan(self) -> Scan:
         if self._scan is None:
             self._scan = Scan(self.text)
         return self._scan

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Mapping
 from html import escape as _escape
-from typing import Callable, Mapping, TextIO
+from typing import TextIO
 
 from leaflets import __version__
 from leaflets.findings import Finding, Report, Severity
@@ -67,7 +68,8 @@ def _excerpt(finding: Finding, options: ReportOptions) -> list[str]:
     caret = " " * max(column - 1, 0) + "^"
     gutter = f"{finding.line:>5} | "
     if options.color:
-        return [f"{_DIM}{gutter}{_RESET}{source}", f"{_DIM}{' ' * 5} | {_RESET}{_COLOURS[finding.severity]}{caret}{_RESET}"]
+        colour = _COLOURS[finding.severity]
+        return [f"{_DIM}{gutter}{_RESET}{source}", f"{_DIM}{' ' * 5} | {_RESET}{colour}{caret}{_RESET}"]
     return [gutter + source, " " * 5 + " | " + caret]
 
 

@@ -12,8 +12,9 @@ import ast
 import difflib
 import functools
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -57,14 +58,14 @@ def schema_dir() -> Path:
     raise FileNotFoundError("the leaflets schemas folder is missing from this installation")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_schema(name: str) -> dict[str, Any]:
     with open(schema_dir() / f"{name}.schema.json", encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     return schema
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def registry() -> Registry:
     """Every schema in schemas/, by its ``$id``, so ``$ref`` between them resolves offline."""
     resources = []
@@ -106,7 +107,7 @@ def inline_local_refs(schema: dict[str, Any]) -> dict[str, Any]:
     return walk(schema, frozenset())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(
         inline_local_refs(load_schema(name)), registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
@@ -173,12 +174,13 @@ def _message(error: ValidationError) -> tuple[str, list[Any]]:
             return f"{where} has an unknown field \"{extra}\"{suggestion}", path + [extra]
     if keyword == "type":
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)
         return f"{where} should be {words}, not {_describe(instance)}" + (f": {advice}" if advice else ""), path
     if keyword in ("enum", "const"):
         options = error.validator_value if keyword == "enum" else [error.validator_value]
         listed = ", ".join(json.dumps(o, ensure_ascii=False) for o in options)
-        return f"{where} is {json.dumps(instance, ensure_ascii=False)[:60]}: use {'one of ' if len(options) > 1 else ''}{listed}", path
+        one_of = "one of " if len(options) > 1 else ""
+        return f"{where} is {json.dumps(instance, ensure_ascii=False)[:60]}: use {one_of}{listed}", path
     if keyword == "minItems":
         return f"{where} is empty: {advice or 'add at least one item'}", path
     if keyword == "minLength":
