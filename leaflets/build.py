@@ -11,6 +11,7 @@ Layout of ``out_dir``::
     <id>.<lang>.html                web page (published at the brand's web_base + this name)
     <id>.<lang>.screen.pdf          tagged PDF/UA-1 for screens and e-mail
     <id>.<lang>.print.pdf           PDF/X-4 with 3 mm bleed for the print shop
+    <id>.<lang>.booklet.pdf         with ``booklet`` and A5 paper: the print PDF imposed two up on A4
     manifest.json                   every output: sha256, leaflet, version, status, profile, brand
 """
 
@@ -53,6 +54,7 @@ class Task:
     kind: str  # "html", "screen" or "print"
     draft: bool
     crop_marks: bool
+    booklet: bool = False  # print profile: pad to a multiple of 4 pages with useful pages
 
     @property
     def label(self) -> str:
@@ -81,9 +83,12 @@ class BuildResult:
 
 def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Sequence[str] = FORMATS,
           profiles: Sequence[str] = PROFILES, brand: str = "default", jobs: int | None = None,
-          draft: bool = False, crop_marks: bool = False) -> BuildResult:
+          draft: bool = False, crop_marks: bool = False, booklet: bool = False) -> BuildResult:
     """Build every leaflet under ``paths`` into ``out_dir``. Raises BuildError or content.UsageError
-    for usage problems; content and render problems are in the result."""
+    for usage problems; content and render problems are in the result.
+
+    ``booklet`` pads each print PDF to a multiple of 4 pages with useful pages and, for A5 paper,
+    also writes the imposed A4 booklet (``<id>.<lang>.booklet.pdf``)."""
     _check_choices(formats, FORMATS, "format")
     _check_choices(profiles, PROFILES, "profile")
     the_brand = _load_brand(brand)
@@ -103,8 +108,8 @@ def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Seq
         sha = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
         kinds = (["html"] if "html" in formats else []) + ([p for p in PROFILES if p in profiles]
                                                            if "pdf" in formats else [])
-        tasks += [Task(doc.display, doc.text, sha, str(the_brand.folder), kind, draft, crop_marks)
-                  for kind in kinds]
+        tasks += [Task(doc.display, doc.text, sha, str(the_brand.folder), kind, draft, crop_marks,
+                       booklet and kind == "print") for kind in kinds]
 
     rendered = render_all(tasks, jobs or os.cpu_count() or 1)
 
@@ -121,6 +126,8 @@ def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Seq
         result.outputs.append(_entry(relative, item.data, item.task, item.meta, the_brand.name) | checked)
         if item.task.kind == "html":
             leaflets.append(item.task)
+        if item.task.booklet and the_brand.paper == "A5":
+            _write_booklet(out, relative, item, result, the_brand.name)
     if "html" in formats and leaflets:
         result.outputs += _write_web_extras(out, leaflets, the_brand)
     write_atomic(out / MANIFEST, manifest_bytes(result.outputs, the_brand.name))
@@ -134,13 +141,28 @@ def _preflight(path: Path, item: Rendered, result: BuildResult) -> dict[str, Any
         return {}
     from leaflets import preflight
 
-    findings = preflight.preflight_file(path, preflight.Options(profile=item.task.kind), data=item.data)
+    options = preflight.Options(profile=item.task.kind, booklet=item.task.booklet)
+    findings = preflight.preflight_file(path, options, data=item.data)
     errors = [f for f in findings if f.is_error]
     if errors:
         result.failures.append(f"{item.task.label}: preflight rejected {path.name}, so it was not written: "
                                + "; ".join(f"{f.code} {f.pointer}: {f.message}" for f in errors[:5]))
         return None
     return {"preflight": preflight.summary(Report(findings, [str(path)]))}
+
+
+def _write_booklet(out: Path, relative: str, item: Rendered, result: BuildResult, brand: str) -> None:
+    """Impose the (padded, preflighted, written) A5 print PDF two up on A4 in saddle-stitch order."""
+    from leaflets.booklet import BookletError, impose
+
+    booklet_relative = output_path(item.meta["id"], item.meta["language"], "booklet")
+    try:
+        impose(out / relative, out / booklet_relative)
+    except BookletError as exc:
+        result.failures.append(f"{item.task.label}: cannot impose the booklet: {exc}")
+        return
+    data = (out / booklet_relative).read_bytes()
+    result.outputs.append(_entry(booklet_relative, data, item.task, item.meta, brand) | {"profile": "booklet"})
 
 
 def _check_choices(chosen: Sequence[str], allowed: Sequence[str], what: str) -> None:
@@ -242,8 +264,45 @@ def _render(task: Task, leaflet: Any, brand: Any) -> bytes:
         return html.render_web(leaflet, brand, draft=task.draft, web_url=published_url(brand, leaflet)).encode("utf-8")
     from leaflets.render import pdf
 
-    page = html.render_print(leaflet, brand, profile=task.kind, draft=task.draft,
-                             crop_marks=task.crop_marks, web_url=published_url(brand, leaflet))
+    data = _render_pdf(task, leaflet, brand, 0)
+    if not task.booklet:
+        return data
+    from leaflets.booklet import pages_to_add
+
+    # The page count is only known after layout: count, then render again with useful pages added.
+    # Those pages are sized to fit, but check: if one spilled over, correct once, then give up clearly.
+    base = _page_count(data)
+    extra = pages_to_add(base)
+    if not extra:
+        return data
+    data = _render_pdf(task, leaflet, brand, extra)
+    laid_out = _page_count(data) - base
+    # A long list of questions can spill onto another page: ask for that many fewer pages (or, when
+    # that leaves none, for 4 more), so the added pages lay out to what the booklet needs.
+    retry = (extra - (laid_out - extra)) % 4 or 4
+    if laid_out != extra:
+        data = _render_pdf(task, leaflet, brand, retry)
+        laid_out = _page_count(data) - base
+    if (base + laid_out) % 4:
+        raise pdf.RenderError(f"{task.label}: could not pad {base} pages to a multiple of 4 for a booklet: "
+                              f"the {extra} page(s) added laid out to {laid_out}; nothing was written")
+    return data
+
+
+def _page_count(data: bytes) -> int:
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as document:
+        return len(document.pages)
+
+
+def _render_pdf(task: Task, leaflet: Any, brand: Any, extra_pages: int) -> bytes:
+    from leaflets.render import html, pdf
+
+    page = html.render_print(leaflet, brand, profile=task.kind, draft=task.draft, crop_marks=task.crop_marks,
+                             web_url=published_url(brand, leaflet), extra_pages=extra_pages)
     options = pdf.PdfOptions(
         profile=task.kind, base_dir=Path(brand.folder), roots=(html.templates_dir(), pdf.ICC_DIR),
         date=leaflet.last_reviewed, crop_marks=task.crop_marks, font_files=_font_files(str(brand.folder)),

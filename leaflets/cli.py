@@ -164,8 +164,12 @@ def _comma_list(_ctx, _param, value: str) -> tuple[str, ...]:
               help="Outputs rendered at once [default: the number of cores].")
 @click.option("--draft", is_flag=True, help="Render content with errors too, with a DRAFT mark on every page.")
 @click.option("--crop-marks", is_flag=True, help="Print profile: add CMYK crop marks outside the bleed.")
+@click.option("--booklet", is_flag=True,
+              help="Print profile: pad to a multiple of 4 pages with a questions page and notes pages, and "
+                   "for an A5 brand also write <id>.<lang>.booklet.pdf, imposed two up on A4 (A4 brands: "
+                   "padding only, no imposition).")
 def build(paths: tuple[str, ...], out_dir: str, formats: tuple[str, ...], profiles: tuple[str, ...], brand: str,
-          jobs: int | None, draft: bool, crop_marks: bool) -> None:
+          jobs: int | None, draft: bool, crop_marks: bool, booklet: bool) -> None:
     """Render leaflets (files or folders; default content/) to web pages and PDFs.
 
     Content with errors is refused (exit 1) unless --draft. Exits 1 when content is refused or a
@@ -177,7 +181,7 @@ def build(paths: tuple[str, ...], out_dir: str, formats: tuple[str, ...], profil
 
     try:
         result = builder.build(list(paths) or ["content"], out_dir, formats=formats, profiles=profiles,
-                               brand=brand, jobs=jobs, draft=draft, crop_marks=crop_marks)
+                               brand=brand, jobs=jobs, draft=draft, crop_marks=crop_marks, booklet=booklet)
     except (UsageError, builder.BuildError) as exc:
         raise click.UsageError(str(exc)) from exc
     if result.refused:

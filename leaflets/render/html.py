@@ -42,6 +42,8 @@ ASSETS = "assets"
 # Characters the print templates themselves draw (list markers, separators, dashes, digits): the
 # brand's typeface must have them as much as the content's.
 TEMPLATE_CHARACTERS = "• · – ’ 0123456789 Page of DRAFT"
+# What the booklet's extra pages add (headings and prompts in print.html).
+BOOKLET_CHARACTERS = " Questions to ask your care team Notes Write them here before your appointment."
 
 STATUS_WORDS = {
     "draft": "This leaflet is a draft.",
@@ -137,6 +139,15 @@ class PrintContext(TypedDict):
     page_height_mm: int
     status_words: str
     generator: str
+    extra_pages: list[ExtraPage]
+
+
+class ExtraPage(TypedDict):
+    """One page a booklet adds: ``kind`` is "questions" or "notes"; ``lines`` ruled lines fill it."""
+
+    kind: Literal["questions", "notes"]
+    questions: tuple[str, ...]
+    lines: int
 
 
 # --- web ---------------------------------------------------------------------------------------
@@ -251,20 +262,60 @@ def print_colours(brand: Brand, profile: Profile) -> dict[str, str]:
             "warning": c.warning.screen, "on_primary": "#ffffff", "rule": c.primary.screen}
 
 
+# Ruled lines on a booklet's extra pages: pitch and the space the heading (and prompt) take, in mm.
+LINE_PITCH_MM = 9  # the height of ".ruled .line" in print.css
+_HEADING_MM = {True: 24, False: 26}  # small paper (A5) or not
+_CHARS_PER_MM = 0.5  # a conservative line length for a question: 0.5 characters per mm of measure
+
+
+def booklet_pages(leaflet: Leaflet, brand: Brand, count: int) -> list[ExtraPage]:
+    """The ``count`` pages a booklet adds: questions first (with the leaflet's own, if any), then notes.
+
+    Each page gets as many ruled lines as fit under its heading with room to spare, so a page never
+    spills onto the next (the build checks the page count after layout all the same).
+    """
+    width, height = brand.paper_mm
+    small = width < 200
+    top, side, bottom = (14, 13, 18) if small else (18, 18, 22)  # the margins in print.css
+    body_mm = height - top - bottom - _HEADING_MM[small]
+    measure = width - 2 * side - 4
+    line_mm = (10 if small else 11) * 1.45 * 25.4 / 72  # one line of body text
+    pages: list[ExtraPage] = []
+    for index in range(count):
+        if index == 0:
+            per_line = max(1, int(measure * _CHARS_PER_MM) - 4)
+            asked = sum((len(q) // per_line + 1) * line_mm + 1.5 for q in leaflet.questions)
+            lines = int(max(0.0, body_mm - asked - (6 if leaflet.questions else 0)) // LINE_PITCH_MM)
+            pages.append({"kind": "questions", "questions": leaflet.questions, "lines": lines})
+        else:
+            pages.append({"kind": "notes", "questions": (), "lines": int(body_mm // LINE_PITCH_MM)})
+    return pages
+
+
 def render_print(leaflet: Leaflet, brand: Brand, *, profile: str, draft: bool = False, crop_marks: bool = False,
-                 web_url: str | None = None, pad_to_multiple_of: int = 1) -> str:
+                 web_url: str | None = None, pad_to_multiple_of: int = 1, extra_pages: int = 0) -> str:
     """The HTML WeasyPrint renders for one PDF profile (``screen`` or ``print``).
 
     ``base_url`` must be the brand folder. Raises :class:`~leaflets.brand.MissingGlyphsError` when
-    the leaflet uses a character the brand's typeface lacks. ``pad_to_multiple_of`` is accepted for
-    the booklet workflow and must be 1 for now: the page count is only known after layout.
+    the leaflet uses a character the brand's typeface lacks.
+
+    ``extra_pages`` appends that many useful pages for a booklet (see :func:`booklet_pages`): a
+    "Questions to ask your care team" page, then ruled "Notes" pages. The page count is only known
+    after layout, so the caller renders once, counts, and renders again with
+    ``extra_pages=leaflets.booklet.pages_to_add(count)`` (``leaflets.build`` does). For the same
+    reason ``pad_to_multiple_of`` must be 1: it cannot be honoured before layout.
     """
     if profile not in PROFILES:
         raise ValueError(f"unknown PDF profile {profile!r}: use one of {', '.join(PROFILES)}")
     if pad_to_multiple_of != 1:
-        raise ValueError("pad_to_multiple_of is not supported by the print HTML yet: pad after layout")
+        raise ValueError("pad_to_multiple_of cannot be honoured before layout: render, count the pages, "
+                         "then render again with extra_pages=leaflets.booklet.pages_to_add(count)")
+    if not 0 <= extra_pages <= 7:  # 0–3 to pad; 4 more when a long questions page spills onto a second
+        raise ValueError(f"extra_pages must be 0 to 7 (a booklet pads to the next multiple of 4), not {extra_pages}")
     typed_profile: Profile = "print" if profile == "print" else "screen"
-    brand.require_glyphs(leaflet.all_text() + "\n" + TEMPLATE_CHARACTERS, f"{leaflet.slug} ({profile} PDF)")
+    extra = booklet_pages(leaflet, brand, extra_pages)
+    brand.require_glyphs(leaflet.all_text() + "\n" + TEMPLATE_CHARACTERS + (BOOKLET_CHARACTERS if extra else ""),
+                         f"{leaflet.slug} ({profile} PDF)")
     cmyk = typed_profile == "print"
     qr_uri = None
     if web_url:
@@ -277,5 +328,6 @@ def render_print(leaflet: Leaflet, brand: Brand, *, profile: str, draft: bool = 
         "colours": print_colours(brand, typed_profile),
         "page_width_mm": brand.paper_mm[0], "page_height_mm": brand.paper_mm[1],
         "status_words": STATUS_WORDS[leaflet.status], "generator": f"leaflets {__version__}",
+        "extra_pages": extra,
     }
     return environment().get_template("print.html").render(**context)
