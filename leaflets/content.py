@@ -12,6 +12,7 @@ import bisect
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,22 +213,35 @@ def _depth(value: Any) -> int:
 
 def display_path(path: Path) -> str:
     try:
-        return os.path.relpath(path)
+        shown = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return str(path)
+        shown = str(path)
+    # a name with bytes that are not UTF-8 (kept by Python as lone surrogates) could not be written
+    # to a UTF-8 report: show those bytes as \xNN instead
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def load(path: Path) -> Document:
     """Read and parse one leaflet file. Problems become findings; this never raises for content."""
     doc = Document(path=path, display=display_path(path))
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
             doc.findings.append(doc.finding(
-                "LF002", f"the file is {size:,} bytes; a leaflet must be under {MAX_BYTES:,} bytes: "
-                "check this is the right file", line=1, column=1))
+                "LF001", "cannot read the file: it is not a regular file (a pipe, socket or device)",
+                line=1, column=1))
             return doc
-        raw = path.read_bytes()
+        too_large = status.st_size > MAX_BYTES
+        if not too_large:
+            with path.open("rb") as stream:  # bounded: the size on disk can change, or be reported as 0
+                raw = stream.read(MAX_BYTES + 1)
+            too_large = len(raw) > MAX_BYTES
+        if too_large:
+            size = max(status.st_size, MAX_BYTES + 1)
+            doc.findings.append(doc.finding(
+                "LF002", f"the file is {'over ' if size == MAX_BYTES + 1 else ''}{size:,} bytes; a leaflet must "
+                f"be under {MAX_BYTES:,} bytes: check this is the right file", line=1, column=1))
+            return doc
     except OSError as exc:
         doc.findings.append(doc.finding("LF001", f"cannot read the file: {exc.strerror or exc}", line=1, column=1))
         return doc
@@ -293,6 +307,11 @@ def parse(doc: Document, raw: bytes) -> Document:
                 "LF007", f"\"{key}\" appears twice in the same object (first at line {first[0]}): "
                 "JSON keeps only the last one, so the first text would be lost; merge or remove one",
                 parent + "/" + pointer_escape(key), line=line, column=column))
+    if "\\u" in text:  # only an escape can smuggle in half a character
+        halves = _lone_surrogates(doc, data)
+        if halves:
+            doc.findings.extend(halves)
+            return doc
     if not isinstance(data, dict):
         doc.findings.append(doc.finding(
             "LF010", f"the file holds a JSON {type(data).__name__.replace('dict', 'object')}, not an object: "
@@ -300,6 +319,43 @@ def parse(doc: Document, raw: bytes) -> Document:
         return doc
     doc.data = data
     return doc
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogates(doc: Document, data: Any) -> list[Finding]:
+    """An escape such as \\ud83d alone is half of a UTF-16 pair, not a character: Python's json keeps
+    it, but it cannot be written as UTF-8, so every reporter (and the renderer) would fail on it."""
+    if not any(_SURROGATE.search(text) for text in _strings(data)):
+        return []
+    findings = []
+    for match in _TOKEN.finditer(doc.text):
+        if match.lastgroup == "str" and "\\u" in match.group():
+            decoded = json.loads(match.group())
+            half = _SURROGATE.search(decoded)
+            if half:
+                escape = f"\\u{ord(half.group()):04x}"
+                where = match.group().lower().find(escape)
+                line, column = doc.scan.line_col(match.start() + max(where, 0))
+                findings.append(doc.finding(
+                    "LF005", f"{escape} is half of a character (a lone UTF-16 surrogate), which is not UTF-8 text: "
+                    "write the character itself, e.g. \"\u00e9\" or the emoji, not its escape",
+                    line=line, column=column))
+    return findings
+
+
+def _strings(value: Any) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            yield from item.keys()
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 # --- discovery ---------------------------------------------------------------------------------
@@ -322,7 +378,7 @@ def discover(paths: list[str]) -> list[Path]:
             if not files:
                 raise UsageError(f"{raw}: no leaflets (*.json files) in this folder")
             found.extend(files)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():  # a broken or looping link: load() says why
             found.append(path)
         else:
             raise UsageError(f"{raw}: no such file or folder")

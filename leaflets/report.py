@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from html import escape as _escape
 from typing import TextIO
@@ -26,13 +27,27 @@ class ReportOptions:
         self.tool = tool
 
 
+# Characters a terminal or log viewer acts on instead of showing (C0 and C1 controls, DEL, bidi
+# overrides that reorder what is shown) and what XML 1.0 cannot hold (lone surrogates, U+FFFE/F).
+# A leaflet key or file name can carry them; reports show them as visible \uXXXX escapes instead.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
+def visible(text: str, *, newlines: bool = True) -> str:
+    """``text`` with control characters written as \\uXXXX (tab and, if ``newlines``, line breaks kept)."""
+    text = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text if newlines else text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def escape(text: str) -> str:
     """XML text content. (xml.sax.saxutils would import urllib.request: 25 ms at every start.)"""
-    return _escape(text, quote=False)
+    return _escape(visible(text), quote=False)
 
 
 def quoteattr(text: str) -> str:
-    return '"' + _escape(text, quote=True) + '"'
+    """An XML attribute value; line breaks and tabs as character references, or a parser folds them to spaces."""
+    value = _escape(visible(text), quote=True)
+    return '"' + value.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;") + '"'
 
 
 def summary_line(report: Report) -> str:
@@ -59,7 +74,7 @@ def _excerpt(finding: Finding, options: ReportOptions) -> list[str]:
     lines = text.splitlines()
     if finding.line > len(lines):
         return []
-    source = lines[finding.line - 1].replace("\t", " ")
+    source = visible(lines[finding.line - 1].replace("\t", " "))
     if len(source) > 160:  # keep very long lines readable: show a window around the column
         start = max(0, finding.column - 80)
         source, column = source[start : start + 160], finding.column - start
@@ -77,12 +92,14 @@ def text_reporter(report: Report, options: ReportOptions) -> str:
     out: list[str] = []
     for f in report.sorted():
         sev = f.severity.value
+        file, message = visible(f.file, newlines=False), visible(f.message, newlines=False)
         # line 0 = no line (a PDF): name the page and object from the pointer instead of ":0:0"
-        place = f"{f.file}:{f.line}:{f.column}:" if f.line else f"{f.file}:" + (f" {f.pointer}:" if f.pointer else "")
+        pointer = f" {visible(f.pointer)}:" if f.pointer else ""
+        place = f"{file}:{f.line}:{f.column}:" if f.line else f"{file}:{pointer}"
         if options.color:
-            out.append(f"{_BOLD}{place}{_RESET} {_COLOURS[f.severity]}{f.code} {sev}{_RESET}: {f.message}")
+            out.append(f"{_BOLD}{place}{_RESET} {_COLOURS[f.severity]}{f.code} {sev}{_RESET}: {message}")
         else:
-            out.append(f"{place} {f.code} {sev}: {f.message}")
+            out.append(f"{place} {f.code} {sev}: {message}")
         out.extend(_excerpt(f, options))
     out.append(summary_line(report))
     return "\n".join(out) + "\n"
@@ -130,7 +147,7 @@ def junit_reporter(report: Report, options: ReportOptions) -> str:
 
 
 def _github_escape(value: str, *, property_value: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = visible(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if property_value:
         value = value.replace(":", "%3A").replace(",", "%2C")
     return value
@@ -148,6 +165,14 @@ def github_reporter(report: Report, options: ReportOptions) -> str:
         out.append(f"::{level[f.severity]} {','.join(props)}::{_github_escape(f.message)}")
     out.append(summary_line(report))
     return "\n".join(out) + "\n"
+
+
+def _uri(path: str) -> str:
+    """A relative URI reference for a file path: "a b%:c.json" is "a%20b%25%3Ac.json" (a bare ":" would
+    read as a URI scheme, and "%", "#", "?" and spaces are not allowed as they are)."""
+    from urllib.parse import quote  # only for SARIF; urllib.parse alone is cheap
+
+    return quote(path.replace(os.sep, "/"), safe="/")
 
 
 def sarif_reporter(report: Report, options: ReportOptions) -> str:
@@ -175,7 +200,7 @@ def sarif_reporter(report: Report, options: ReportOptions) -> str:
         region: dict[str, object] = {}
         if f.line:
             region = {"startLine": f.line, "startColumn": max(f.column, 1)}
-        location: dict[str, object] = {"physicalLocation": {"artifactLocation": {"uri": f.file.replace(os.sep, "/")}}}
+        location: dict[str, object] = {"physicalLocation": {"artifactLocation": {"uri": _uri(f.file)}}}
         if region:
             location["physicalLocation"]["region"] = region  # type: ignore[index]
         if f.pointer:
@@ -197,7 +222,6 @@ def sarif_reporter(report: Report, options: ReportOptions) -> str:
                     "driver": {
                         "name": "leaflets",
                         "version": __version__,
-                        "informationUri": "https://example.org/leaflets",
                         "rules": list(rules.values()),
                     }
                 },

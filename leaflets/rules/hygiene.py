@@ -37,9 +37,14 @@ def placeholder(ctx: Context) -> Iterable[Hit]:
       good="How to prepare for your operation",
       data_file="leaflets/rules/data/web_leftovers.toml")
 def web_leftover(ctx: Context) -> Iterable[Hit]:
-    yield from phrase_hits(ctx, "web_leftovers", "entry", "web-page leftover")
+    phrased = set()
+    for hit in phrase_hits(ctx, "web_leftovers", "entry", "web-page leftover"):
+        phrased.add(hit.pointer)
+        yield hit
     lines, advice = _web_lines()
     for paragraph in ctx.paragraphs:
+        if paragraph.pointer in phrased:
+            continue  # already reported ("Back to top" is both a phrase and a whole line): once is enough
         if len(paragraph.text) < 20 and " ".join(paragraph.text.lower().rstrip(" .").split()) in lines:
             yield Hit(paragraph.pointer, f"web-page leftover {quoted(paragraph.text)}: {advice}")
 
