@@ -267,3 +267,36 @@ def us_spelling(ctx: Context) -> Iterable[Hit]:
 def _spellings() -> dict[str, str]:
     words_table = load("spelling").get("words", {})
     return {str(k).lower(): str(v) for k, v in words_table.items()} if isinstance(words_table, dict) else {}
+
+
+# Characters that are invisible or change how the text around them is shown: C0 and C1 controls
+# (a line break inside a paragraph is allowed), DEL, zero-width space, line and paragraph
+# separators, bidirectional embeddings, overrides and isolates (which can show "020 7946 0123"
+# as something else: the "Trojan Source" trick), and a byte-order mark inside text.
+_INVISIBLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _strings(value: object, pointer: str = "") -> Iterable[tuple[str, str]]:
+    if isinstance(value, str):
+        yield pointer, value
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{pointer}/{index}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}")
+
+
+@rule("LH011", "invisible-character", Severity.ERROR, "A control or direction-changing character hidden in text.",
+      what="Tabs, control characters, zero-width spaces, line separators, byte-order marks and bidirectional "
+           "overrides or isolates (U+202A-U+202E, U+2066-U+2069) anywhere in the leaflet's text.",
+      why="They are invisible in an editor but change what is printed or read aloud: a direction override can "
+          "show a phone number or dose in a different order from the one stored, and a stray control character "
+          "can stop a screen reader or a print shop's tools.",
+      bad="Call the ward on \u202e3210 6497 020 (stored with a right-to-left override).",
+      good="Call the ward on 020 7946 0123.")
+def invisible_character(ctx: Context) -> Iterable[Hit]:
+    for pointer, text in _strings(ctx.data):
+        for match in _INVISIBLE.finditer(text):
+            yield Hit(pointer, f"an invisible character U+{ord(match.group()):04X} is hidden in this text: "
+                      "delete it (retype the text around it if you cannot see it)", index=match.start())
