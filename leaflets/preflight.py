@@ -350,8 +350,17 @@ def _xmp(pdf) -> str:
 
 
 def _xmp_value(xmp: str, prop: str) -> str:
-    m = re.search(rf"{prop}\s*>\s*([^<]+?)\s*<", xmp) or re.search(rf'{prop}\s*=\s*"([^"]*)"', xmp)
+    m = (re.search(rf"<{prop}(?:\s[^>]*)?>\s*([^<]+?)\s*<", xmp)
+         or re.search(rf'\s{prop}\s*=\s*"([^"]*)"', xmp))
     return m.group(1).strip() if m else ""
+
+
+def _xmp_title(xmp: str) -> str:
+    m = re.search(r"<dc:title(?:\s[^>]*)?>(.*?)</dc:title>", xmp, re.S)
+    if not m:
+        return ""
+    item = re.search(r"<rdf:li(?:\s[^>]*)?>([^<]*)<", m.group(1))
+    return item.group(1).strip() if item else ""
 
 
 def pdfx_version(pdf) -> str:
@@ -499,14 +508,21 @@ def _print_page_findings(number: int, scan: _Scan, rules: _VariantRules, trim, b
             yield _Raw(TRANSPARENCY, number, where, f"transparency ({where}) is forbidden in {rules.variant}")
     for name, ppi in sorted(scan.images.items()):
         if ppi < PPI_ERROR:
-            yield _Raw(IMAGE_TOO_LOW_RES, number, f"image {name}", f"image {name} is {ppi:.0f} ppi as placed "
+            yield _Raw(IMAGE_TOO_LOW_RES, number, name, f"{name} is {ppi:.0f} ppi as placed "
                        f"(under {PPI_ERROR}): pixels will show in print")
         elif ppi < PPI_WARN:
-            yield _Raw(IMAGE_LOW_RES, number, f"image {name}", f"image {name} is {ppi:.0f} ppi as placed "
+            yield _Raw(IMAGE_LOW_RES, number, name, f"{name} is {ppi:.0f} ppi as placed "
                        f"(under {PPI_WARN}): it will look soft in print")
     if scan.thinnest < HAIRLINE_PT:
-        yield _Raw(HAIRLINE, number, "", f"a stroked line is {scan.thinnest:.2f} pt wide (under {HAIRLINE_PT} pt) "
-                   "and may break up on press")
+        where, _, at = scan.thinnest_at.partition(" at ")
+        obj = "page content" if where == "page" else where
+        if scan.thinnest == 0:
+            detail = ("a stroked line has 0 width, which PDF draws as the thinnest line the device can "
+                      "make: on a platesetter that is about 0.01 mm, too thin to print")
+        else:
+            detail = (f"a stroked line is {scan.thinnest:.2f} pt wide (under {HAIRLINE_PT} pt) and may break "
+                      "up on press")
+        yield _Raw(HAIRLINE, number, obj, f"{detail} (thinnest at {at})" if at else detail)
     for mark in scan.marks:
         if bleed is not None and _overlaps(mark, bleed) and bleed != trim:
             yield _Raw(MARKS_IN_BLEED, number, "crop marks", "crop marks are drawn inside the BleedBox "
@@ -531,6 +547,7 @@ class _Scan:
     transparency: set[str] = field(default_factory=set)
     images: dict[str, float] = field(default_factory=dict)  # name -> lowest effective ppi
     thinnest: float = math.inf
+    thinnest_at: str = ""  # where the thinnest line is, for the finding
     marks: list[tuple[float, float, float, float]] = field(default_factory=list)
     marks_in_trim: list[tuple[float, float, float, float]] = field(default_factory=list)
     untagged: set[str] = field(default_factory=set)  # painting operators outside marked content
@@ -538,8 +555,10 @@ class _Scan:
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-_PAINT_OPS = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Tj", "TJ", "'", '"', "Do", "sh", "BI"}
+_TEXT_OPS = {"Tj", "TJ", "'", '"'}
+_PAINT_OPS = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh", "INLINE IMAGE"} | _TEXT_OPS
 _STROKE_OPS = {"S", "s", "B", "B*", "b", "b*"}
+_STROKED_TEXT_MODES = {1, 2, 5, 6}  # text render modes that stroke glyph outlines with the line width
 _DEVICE_OPS = {"rg": "DeviceRGB", "RG": "DeviceRGB", "k": "DeviceCMYK", "K": "DeviceCMYK",
                "g": "DeviceGray", "G": "DeviceGray"}
 
@@ -608,9 +627,9 @@ class _Scanner:
         for name, gs in (resources.get("/ExtGState") or {}).items():
             if not isinstance(gs, pikepdf.Dictionary):
                 continue
-            for key in ("/CA", "/ca"):
-                if key in gs and float(gs[key]) < 1:
-                    self.scan.transparency.add(f"{where} ExtGState {name[1:]} {key[1:]}={float(gs[key]):g}")
+            alpha = [f"{key[1:]}={float(gs[key]):g}" for key in ("/CA", "/ca") if key in gs and float(gs[key]) < 1]
+            if alpha:
+                self.scan.transparency.add(f"{where} ExtGState {name[1:]} {', '.join(alpha)}")
             smask = gs.get("/SMask")
             if smask is not None and smask != pikepdf.Name.None_:
                 self.scan.transparency.add(f"{where} ExtGState {name[1:]} soft mask")
@@ -624,26 +643,72 @@ class _Scanner:
             sh = pattern.get("/Shading") if isinstance(pattern, (pikepdf.Dictionary, pikepdf.Stream)) else None
             if sh is not None and "/ColorSpace" in sh:
                 self._colour(_family(sh.ColorSpace, resources), f"{where} pattern {name[1:]}")
+            if isinstance(pattern, pikepdf.Stream) and pattern.get("/PatternType") == 1:
+                self._colour_only(pattern, pattern.get("/Resources"), f"{where} pattern {name[1:]}")
+        for name, font in (resources.get("/Font") or {}).items():
+            # Type3 glyphs are content streams: colour set in a d0 glyph is printed as drawn
+            if isinstance(font, pikepdf.Dictionary) and font.get("/Subtype") == pikepdf.Name.Type3:
+                for _glyph, proc in (font.get("/CharProcs") or {}).items():
+                    if isinstance(proc, pikepdf.Stream):
+                        self._colour_only(proc, font.get("/Resources") or resources, f"{where} font {name[1:]}")
 
     def _colour(self, family: str, where: str) -> None:
         self.scan.colour_spaces.setdefault(family, where)
 
-    def _content(self, ops, resources, ctm: Matrix, depth: int, where: str, marked: int) -> None:
+    def _colour_only(self, stream, resources, where: str) -> None:
+        """Colour and transparency from a content stream whose placement is not tracked here
+        (tiling-pattern cells, Type3 glyphs, annotation appearances): lines, marks and image
+        resolution there are not measured."""
         import pikepdf
 
-        stack: list[tuple[Matrix, float]] = []
-        width = 1.0
+        if stream.objgen in self.seen_forms and stream.objgen != (0, 0):
+            return
+        self.seen_forms.add(stream.objgen)
+        inner = _Scanner(self.trim, self.bleed)
+        inner.seen_forms = self.seen_forms
+        inner._resources_once(resources, where)
+        inner._content(pikepdf.parse_content_stream(stream), resources, IDENTITY, 0, where, 1)
+        for family, place in inner.scan.colour_spaces.items():
+            self._colour(family, place)
+        self.scan.transparency |= inner.scan.transparency
+
+    def annotations(self, page) -> None:
+        """Printed annotations' normal appearances are printed with the page."""
+        import pikepdf
+
+        for index, annot in enumerate(page.obj.get("/Annots") or [], start=1):
+            if not isinstance(annot, pikepdf.Dictionary):
+                continue
+            flags = int(annot.get("/F", 0))
+            if not flags & 4 or flags & 2:
+                continue  # not printed, or hidden
+            ap = annot.get("/AP")
+            appearance: Any = ap.get("/N") if isinstance(ap, pikepdf.Dictionary) else None
+            if isinstance(appearance, pikepdf.Dictionary) and not isinstance(appearance, pikepdf.Stream):
+                state = annot.get("/AS")  # a widget's on/off states: the current one is printed
+                appearance = appearance.get(str(state)) if state is not None else None
+            if isinstance(appearance, pikepdf.Stream):
+                subtype = str(annot.get("/Subtype", "/Annot"))[1:]
+                self._colour_only(appearance, appearance.get("/Resources"), f"annotation {index} ({subtype})")
+
+    def _content(self, ops, resources, ctm: Matrix, depth: int, where: str, marked: int,
+                 width: float = 1.0) -> None:
+
+        stack: list[tuple[Matrix, float, int]] = []
+        mode = 0  # text render mode (Tr)
+        inline = 0
         path: list[tuple[float, float]] = []
         mc = marked
         mc_stack: list[int] = []
-        artifact_depth = 0
         for operands, operator in ops:
             op = str(operator)
             if op == "q":
-                stack.append((ctm, width))
+                stack.append((ctm, width, mode))
             elif op == "Q":
                 if stack:
-                    ctm, width = stack.pop()
+                    ctm, width, mode = stack.pop()
+            elif op == "Tr" and operands:
+                mode = int(operands[0])
             elif op == "cm" and len(operands) == 6:
                 ctm = _mul(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
             elif op == "w" and operands:
@@ -654,9 +719,8 @@ class _Scanner:
                     width = float(gs.LW)
             elif op in ("BDC", "BMC"):
                 mc_stack.append(mc)
-                mc += 1
-                if operands and operands[0] == pikepdf.Name.Artifact:
-                    artifact_depth += 1
+                if operands and _tags_content(operands, resources):
+                    mc += 1
             elif op == "EMC":
                 if mc_stack:
                     mc = mc_stack.pop()
@@ -675,13 +739,25 @@ class _Scanner:
                 path += [_apply(ctm, x, y), _apply(ctm, x + w, y + h)]
             if op in _PAINT_OPS and mc == 0:
                 self.scan.untagged.add(op)
-            if op in _STROKE_OPS:
-                self.scan.thinnest = min(self.scan.thinnest, width * _scale(ctm))
-                self._maybe_mark(path)
+            if op in _STROKE_OPS or (op in _TEXT_OPS and mode in _STROKED_TEXT_MODES):
+                thickness = width * _scale(ctm)
+                if thickness < self.scan.thinnest:
+                    self.scan.thinnest = thickness
+                    if op in _TEXT_OPS:  # the text matrix is not tracked: name the text, not a point
+                        self.scan.thinnest_at = f"{where} (stroked text, render mode {mode})"
+                    else:
+                        x, y = path[0] if path else (ctm[4], ctm[5])
+                        self.scan.thinnest_at = f"{where} at x={x:.0f}, y={y:.0f} pt"
+                if op in _STROKE_OPS:
+                    self._maybe_mark(path)
+            if op == "INLINE IMAGE" and operands:
+                inline += 1
+                label = f"inline image {inline}" + ("" if where == "page" else f" in {where}")
+                self._image(operands[0].obj, label, resources, ctm)
             if op in _PAINT_OPS or op == "n":
                 path = []
             if op == "Do" and operands:
-                self._do(operands[0], resources, ctm, depth, where, mc)
+                self._do(operands[0], resources, ctm, depth, where, mc, width)
 
     def _maybe_mark(self, path: list[tuple[float, float]]) -> None:
         """Printer's marks: a short thin line along a trim line, drawn from outside the trim, or any
@@ -703,7 +779,18 @@ class _Scanner:
         elif not (box[0] < t[2] - tol and box[2] > t[0] + tol and box[1] < t[3] - tol and box[3] > t[1] + tol):
             self.scan.marks.append(box)
 
-    def _do(self, name, resources, ctm: Matrix, depth: int, where: str, marked: int) -> None:
+    def _image(self, image, label: str, resources, ctm: Matrix) -> None:
+        if image.get("/SMask") is not None or int(image.get("/SMaskInData", 0)):
+            self.scan.transparency.add(f"{label} soft mask")
+        if not image.get("/ImageMask", False) and "/ColorSpace" in image:
+            self._colour(_family(image.ColorSpace, resources), label)
+        w_pt = math.hypot(ctm[0], ctm[1])
+        h_pt = math.hypot(ctm[2], ctm[3])
+        if w_pt >= 1 and h_pt >= 1:
+            ppi = min(int(image.get("/Width", 0)) / (w_pt / 72), int(image.get("/Height", 0)) / (h_pt / 72))
+            self.scan.images[label] = min(ppi, self.scan.images.get(label, math.inf))
+
+    def _do(self, name, resources, ctm: Matrix, depth: int, where: str, marked: int, width: float = 1.0) -> None:
         import pikepdf
 
         xobjects = resources.get("/XObject") if resources is not None else None
@@ -713,15 +800,7 @@ class _Scanner:
         subtype = xobject.get("/Subtype")
         label = str(name)[1:]
         if subtype == pikepdf.Name.Image:
-            if xobject.get("/SMask") is not None or int(xobject.get("/SMaskInData", 0)):
-                self.scan.transparency.add(f"image {label} soft mask")
-            if not xobject.get("/ImageMask", False) and "/ColorSpace" in xobject:
-                self._colour(_family(xobject.ColorSpace, resources), f"image {label}")
-            w_pt = math.hypot(ctm[0], ctm[1])
-            h_pt = math.hypot(ctm[2], ctm[3])
-            if w_pt >= 1 and h_pt >= 1:
-                ppi = min(int(xobject.get("/Width", 0)) / (w_pt / 72), int(xobject.get("/Height", 0)) / (h_pt / 72))
-                self.scan.images[label] = min(ppi, self.scan.images.get(label, math.inf))
+            self._image(xobject, f"image {label}", resources, ctm)
         elif subtype == pikepdf.Name.Form and depth < self.MAX_DEPTH:
             key = xobject.objgen
             form_resources = xobject.get("/Resources") or resources
@@ -733,11 +812,31 @@ class _Scanner:
                     self.scan.transparency.add(f"form {label} transparency group")
             matrix = tuple(float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0]))
             ops = pikepdf.parse_content_stream(xobject)
-            self._content(ops, form_resources, _mul(matrix, ctm), depth + 1, f"form {label}", marked)  # type: ignore[arg-type]
+            self._content(ops, form_resources, _mul(matrix, ctm), depth + 1, f"form {label}", marked,  # type: ignore[arg-type]
+                          width)
 
 
 def _scan_page(page, trim, bleed) -> _Scan:
-    return _Scanner(trim, bleed).run(page)
+    scanner = _Scanner(trim, bleed)
+    scanner.run(page)
+    scanner.annotations(page)
+    return scanner.scan
+
+
+def _tags_content(operands, resources) -> bool:
+    """Whether a BMC/BDC makes its content tagged: an Artifact, or a structure tag with an MCID.
+    Other marked content (optional content /OC, a bare /Span) does not tie content to the
+    structure tree."""
+    import pikepdf
+
+    if operands[0] == pikepdf.Name.Artifact:
+        return True
+    if len(operands) < 2:
+        return False
+    props = operands[1]
+    if isinstance(props, pikepdf.Name) and resources is not None:
+        props = (resources.get("/Properties") or {}).get(props)
+    return isinstance(props, pikepdf.Dictionary) and "/MCID" in props
 
 
 # ---------------------------------------------------------------- fonts
@@ -757,6 +856,24 @@ def _fonts(resources, seen: set, depth: int = 0) -> Iterator[tuple[str, Any]]:
             if xobject.objgen not in seen:
                 seen.add(xobject.objgen)
                 yield from _fonts(xobject.get("/Resources"), seen, depth + 1)
+
+
+def _page_fonts(page, seen: set) -> Iterator[tuple[str, Any]]:
+    """Fonts of the page's content and of its annotations' appearances (form fields, stamps)."""
+    import pikepdf
+
+    yield from _fonts(page.obj.get("/Resources"), seen)
+    for annot in page.obj.get("/Annots") or []:
+        ap = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None
+        if not isinstance(ap, pikepdf.Dictionary):
+            continue
+        for _key, appearance in ap.items():
+            streams = [appearance] if isinstance(appearance, pikepdf.Stream) else (
+                list(appearance.values()) if isinstance(appearance, pikepdf.Dictionary) else [])
+            for stream in streams:
+                if isinstance(stream, pikepdf.Stream) and stream.objgen not in seen:
+                    seen.add(stream.objgen)
+                    yield from _fonts(stream.get("/Resources"), seen, 1)
 
 
 def _descriptor(font):
@@ -780,21 +897,48 @@ def _embedded(font) -> bool:
 
 
 def _check_fonts(pdf, profile: str) -> Iterator[_Raw]:
-    import pikepdf
 
     seen: set = set()
     for number, page in enumerate(pdf.pages, start=1):
-        for name, font in _fonts(page.obj.get("/Resources"), seen):
+        for name, font in _page_fonts(page, seen):
             base = str(font.get("/BaseFont", "/" + name))[1:]
             if not _embedded(font):
                 yield _Raw(FONT_NOT_EMBEDDED, number, f"font {name} ({base})", f"font {base} is not embedded; "
                            "the printer or viewer will substitute another font")
             if profile == "screen" and "/ToUnicode" not in font:
-                simple_ok = font.get("/Subtype") != pikepdf.Name.Type0 and str(font.get("/Encoding", "")) in (
-                    "/WinAnsiEncoding", "/MacRomanEncoding", "/StandardEncoding")
-                if not simple_ok:
+                opaque = _names_without_unicode(font)
+                if opaque is not None:
+                    detail = f" and glyph names with no Unicode value ({', '.join(opaque[:5])})" if opaque else ""
                     yield _Raw(FONT_NO_UNICODE, number, f"font {name} ({base})", f"font {base} has no ToUnicode "
-                               "map: text set in it cannot be read aloud or copied")
+                               f"map{detail}: text set in it cannot be read aloud or copied")
+
+
+_STANDARD_ENCODINGS = ("/WinAnsiEncoding", "/MacRomanEncoding", "/StandardEncoding")
+
+
+def _names_without_unicode(font) -> list[str] | None:
+    """None when a font without ToUnicode still maps its codes to Unicode (ISO 32000-1 9.10.2): a
+    simple font with a standard encoding, whose Differences use only names from the Adobe Glyph
+    List (or uniXXXX). Otherwise the glyph names that map to nothing (empty when not by name)."""
+    import pikepdf
+
+    if font.get("/Subtype") not in (pikepdf.Name.Type1, pikepdf.Name.MMType1, pikepdf.Name.TrueType,
+                                     pikepdf.Name.Type3):
+        return []
+    encoding = font.get("/Encoding")
+    if isinstance(encoding, pikepdf.Name):
+        return None if str(encoding) in _STANDARD_ENCODINGS else []
+    if not isinstance(encoding, pikepdf.Dictionary):
+        return []
+    if str(encoding.get("/BaseEncoding", "/StandardEncoding")) not in _STANDARD_ENCODINGS:
+        return []
+    try:
+        from fontTools.agl import toUnicode  # installed with WeasyPrint
+    except ImportError:  # pragma: no cover - WeasyPrint requires fonttools
+        return []
+    names = [str(n)[1:] for n in encoding.get("/Differences") or [] if isinstance(n, pikepdf.Name)]
+    opaque = [n for n in names if not toUnicode(n)]
+    return opaque or None
 
 
 # ---------------------------------------------------------------- screen
@@ -817,7 +961,7 @@ def _check_screen(pdf) -> Iterator[_Raw]:
                    "wrong voice")
     xmp = _xmp(pdf)
     info = pdf.trailer.get("/Info")
-    title = (str(info.get("/Title", "")) if info is not None else "") or _xmp_value(xmp, r"rdf:li[^>]*")
+    title = (str(info.get("/Title", "")) if info is not None else "") or _xmp_title(xmp)
     if not title.strip():
         yield _Raw(NO_TITLE, 0, "/Info/Title", "no document title: the window and screen reader show the "
                    "file name")
