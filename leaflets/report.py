@@ -88,18 +88,24 @@ def _excerpt(finding: Finding, options: ReportOptions) -> list[str]:
     return [gutter + source, " " * 5 + " | " + caret]
 
 
+def place(f: Finding) -> str:
+    """``file:line:col:``; a finding with no line (a PDF's) names its page and object instead."""
+    file = visible(f.file, newlines=False)
+    if f.line:
+        return f"{file}:{f.line}:{f.column}:"
+    return f"{file}: {visible(f.pointer)}:" if f.pointer else f"{file}:"
+
+
 def text_reporter(report: Report, options: ReportOptions) -> str:
     out: list[str] = []
     for f in report.sorted():
         sev = f.severity.value
-        file, message = visible(f.file, newlines=False), visible(f.message, newlines=False)
-        # line 0 = no line (a PDF): name the page and object from the pointer instead of ":0:0"
-        pointer = f" {visible(f.pointer)}:" if f.pointer else ""
-        place = f"{file}:{f.line}:{f.column}:" if f.line else f"{file}:{pointer}"
+        message = visible(f.message, newlines=False)
+        place_ = place(f)
         if options.color:
-            out.append(f"{_BOLD}{place}{_RESET} {_COLOURS[f.severity]}{f.code} {sev}{_RESET}: {message}")
+            out.append(f"{_BOLD}{place_}{_RESET} {_COLOURS[f.severity]}{f.code} {sev}{_RESET}: {message}")
         else:
-            out.append(f"{place} {f.code} {sev}: {message}")
+            out.append(f"{place_} {f.code} {sev}: {message}")
         out.extend(_excerpt(f, options))
     out.append(summary_line(report))
     return "\n".join(out) + "\n"
@@ -133,13 +139,13 @@ def junit_reporter(report: Report, options: ReportOptions) -> str:
         lines.append(f"    <testcase classname={quoteattr(options.tool)} name={quoteattr(path)}>")
         bad = [f for f in found if f.is_error]
         if bad:
-            body = "\n".join(f"{f.file}:{f.line}:{f.column}: {f.code} {f.message}" for f in bad)
+            body = "\n".join(f"{place(f)} {f.code} {f.message}" for f in bad)
             lines.append(
                 f"      <failure message={quoteattr(f'{len(bad)} error(s)')} type=\"error\">{escape(body)}</failure>"
             )
         others = [f for f in found if not f.is_error]
         if others:
-            body = "\n".join(f"{f.file}:{f.line}:{f.column}: {f.code} {f.severity.value}: {f.message}" for f in others)
+            body = "\n".join(f"{place(f)} {f.code} {f.severity.value}: {f.message}" for f in others)
             lines.append(f"      <system-out>{escape(body)}</system-out>")
         lines.append("    </testcase>")
     lines += ["  </testsuite>", "</testsuites>"]
@@ -162,7 +168,8 @@ def github_reporter(report: Report, options: ReportOptions) -> str:
         if f.line:
             props += [f"line={f.line}", f"col={f.column}"]
         props.append(f"title={_github_escape(f.code + ' ' + (f.rule or f.severity.value), property_value=True)}")
-        out.append(f"::{level[f.severity]} {','.join(props)}::{_github_escape(f.message)}")
+        where = "" if f.line or not f.pointer else f"{f.pointer}: "  # a PDF's page and object
+        out.append(f"::{level[f.severity]} {','.join(props)}::{_github_escape(where + f.message)}")
     out.append(summary_line(report))
     return "\n".join(out) + "\n"
 

@@ -459,3 +459,14 @@ def test_many_files_are_checked_in_parallel_with_the_same_report(tmp_path, leafl
     assert serial.stdout == parallel.stdout
     assert serial.stdout.splitlines()[-1] == "60 files checked: 4 errors, 0 warnings."
     assert "copy-33/knee-arthroscopy/en.json:1:8: LF006" in parallel.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "junit", "github"])
+def test_findings_without_a_line_name_their_page_and_object_in_every_line_format(fmt):
+    from leaflets.findings import Finding, Report
+    from leaflets.report import REPORTERS, ReportOptions
+
+    finding = Finding("a.pdf", 0, 0, "page 3 / font F1", "PF005", Severity.ERROR, "font F1 is not embedded")
+    out = REPORTERS[fmt](Report([finding], ["a.pdf"]), ReportOptions())
+    assert "page 3 / font F1: " in out
+    assert "a.pdf:0:0" not in out
