@@ -364,6 +364,12 @@ def _parse_svg(path: Path, mtime: float) -> ET.Element:
     raw = path.read_bytes()
     if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
         raise ValueError("it has a DOCTYPE or ENTITY declaration; a logo needs neither")
+    # The parser drops processing instructions, but the web pages publish the file as it is: an
+    # <?xml-stylesheet href=...?> would fetch from wherever it points when the logo is opened.
+    for target in re.findall(rb"<\?\s*([^\s?>]*)", raw):
+        if target.lower() != b"xml":
+            raise ValueError(f"it has a processing instruction <?{target.decode('utf-8', 'replace')} ...?>; "
+                             "a logo must be self-contained")
     return ET.fromstring(raw)
 
 
@@ -392,6 +398,10 @@ def _logo(brand: Brand, *, cmyk: bool) -> str:
                 element.set(name, _paint(value, palette, cmyk, f"{where}: <{tag} {local}=\"{value}\">"))
             elif local == "style":
                 element.set(name, _style(value, palette, cmyk, f"{where}: <{tag} style>"))
+            elif "url(" in value.lower() and not value.strip().lower().startswith("url(#"):
+                # filter=, mask=, clip-path=, marker-*=: a reference to another file or the network
+                raise BrandError(f"{where}: <{tag} {local}=\"{value}\"> refers to another file; "
+                                 "a logo must be self-contained")
     if cmyk and "fill" not in root.attrib:
         root.set("fill", BLACK.css())  # SVG's default fill is black; make it 100 % K, not RGB
     ET.register_namespace("", SVG_NS)
@@ -420,6 +430,8 @@ def _style(value: str, palette: dict[str, Any], cmyk: bool, where: str) -> str:
     for declaration in filter(None, (d.strip() for d in value.split(";"))):
         prop, _, val = declaration.partition(":")
         prop = prop.strip().lower()
+        if "\\" in declaration:  # a CSS escape can spell url( or @import past the check below
+            raise BrandError(f"{where}: \"{declaration}\" uses a CSS escape; write the value plainly")
         if "url(" in val.lower() and not val.strip().lower().startswith("url(#"):
             raise BrandError(f"{where}: \"{declaration}\" refers to another file; a logo must be self-contained")
         if prop in _PAINT:

@@ -13,6 +13,15 @@ Layout of ``out_dir``::
     <id>.<lang>.print.pdf           PDF/X-4 with 3 mm bleed for the print shop
     <id>.<lang>.booklet.pdf         with ``booklet`` and A5 paper: the print PDF imposed two up on A4
     manifest.json                   every output: sha256, leaflet, version, status, profile, brand
+
+The manifest is the record of what the last build produced, and the folder is kept to it: a
+leaflet that is refused or fails loses its earlier outputs (``<id>.<lang>.html``, ``.screen.pdf``,
+``.print.pdf``, ``.booklet.pdf``), so a print shop never picks up a stale file; and files the
+previous ``manifest.json`` lists that this build did not produce (a leaflet since removed, a format
+no longer asked for) are removed too, but only while they still have the hash leaflets wrote. Files
+leaflets never wrote are never touched. Each removal is reported in :attr:`BuildResult.removed`.
+
+:func:`preview` renders one leaflet for its writer, errors and all (then with the DRAFT mark).
 """
 
 from __future__ import annotations
@@ -75,6 +84,8 @@ class BuildResult:
     refused: list[str] = field(default_factory=list)  # content files not rendered because of errors
     failures: list[str] = field(default_factory=list)  # one message per output that failed to render
     outputs: list[dict[str, Any]] = field(default_factory=list)  # the manifest entries
+    removed: list[str] = field(default_factory=list)  # "path (why)" for each earlier output removed
+    kept: list[str] = field(default_factory=list)  # earlier outputs not removed because they changed since
 
     @property
     def ok(self) -> bool:
@@ -95,6 +106,8 @@ def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Seq
     out = Path(out_dir)
     result = BuildResult()
     config = load_config()  # the same rules as `leaflets validate`; ConfigError is a UsageError
+    previous = previous_outputs(out)
+    dropped: dict[tuple[str, str], str] = {}  # (id, language) of leaflets refused or failed → why
 
     tasks: list[Task] = []
     for path in content.discover(list(paths)):
@@ -104,6 +117,7 @@ def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Seq
         result.report.extend(findings)
         if any(f.is_error for f in findings) and not (draft and doc.usable):
             result.refused.append(doc.display)
+            dropped[leaflet_key(doc.data, doc.display)] = "refused: the content has errors"
             continue
         sha = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
         kinds = (["html"] if "html" in formats else []) + ([p for p in PROFILES if p in profiles]
@@ -115,23 +129,112 @@ def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Seq
 
     leaflets = []
     for item in rendered:
+        key = ((item.meta["id"], item.meta["language"]) if item.meta
+               else leaflet_key(json.loads(item.task.text), item.task.source))
         if item.error:
             result.failures.append(item.error)
+            dropped.setdefault(key, f"its {item.task.kind} output failed to render")
             continue
         relative = output_path(item.meta["id"], item.meta["language"], item.task.kind)
         checked = _preflight(out / relative, item, result)
         if checked is None:
+            dropped.setdefault(key, f"its {item.task.kind} PDF failed preflight")
             continue
         write_atomic(out / relative, item.data)
         result.outputs.append(_entry(relative, item.data, item.task, item.meta, the_brand.name) | checked)
         if item.task.kind == "html":
             leaflets.append(item.task)
         if item.task.booklet and the_brand.paper == "A5":
-            _write_booklet(out, relative, item, result, the_brand.name)
+            if not _write_booklet(out, relative, item, result, the_brand.name):
+                dropped.setdefault(key, "its booklet could not be imposed")
     if "html" in formats and leaflets:
         result.outputs += _write_web_extras(out, leaflets, the_brand)
+    remove_stale(out, {entry["path"] for entry in result.outputs}, dropped, previous, result)
     write_atomic(out / MANIFEST, manifest_bytes(result.outputs, the_brand.name))
     return result
+
+
+# --- stale outputs: the folder holds what the manifest lists ------------------------------------
+
+STALE_KINDS = ("html", "screen", "print", "booklet")
+
+
+def leaflet_key(data: Any, source: str) -> tuple[str, str]:
+    """(id, language) a leaflet's outputs are named by: from its data when it has them, else a guess
+    from its path (``content/<id>/<lang>.json``, as a refused file may not parse), marked with a
+    leading "?" so that only outputs the previous manifest lists are removed for it."""
+    if isinstance(data, dict) and isinstance(data.get("id"), str) and isinstance(data.get("language"), str):
+        return data["id"], data["language"]
+    path = Path(source)
+    return "?" + path.parent.name, path.stem
+
+
+def previous_outputs(out: Path) -> dict[str, str]:
+    """path → SHA-256 of every output the manifest already in ``out`` lists (empty when there is
+    none, or it is not a manifest leaflets wrote)."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("tool") != "leaflets":
+            return {}
+        return {entry["path"]: entry["sha256"] for entry in manifest["outputs"]
+                if isinstance(entry.get("path"), str) and isinstance(entry.get("sha256"), str)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _our_file(out: Path, relative: str) -> Path | None:
+    """``out/relative`` when it is a regular file inside ``out`` (no absolute path, ``..``, or
+    symbolic link on the way); None otherwise."""
+    from pathlib import PurePosixPath
+
+    parts = PurePosixPath(relative).parts
+    if not parts or PurePosixPath(relative).is_absolute() or ".." in parts or "\\" in relative \
+            or relative == MANIFEST:
+        return None
+    path = out.joinpath(*parts)
+    try:
+        if path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(out.resolve()):
+            return None
+    except OSError:
+        return None
+    return path
+
+
+def remove_stale(out: Path, produced: set[str], dropped: dict[tuple[str, str], str],
+                 previous: dict[str, str], result: BuildResult) -> None:
+    """Remove earlier outputs this build did not produce: every output of a leaflet in ``dropped``
+    (refused or failed), and every file of the ``previous`` manifest that still has the hash
+    leaflets wrote (a changed file is left, and named in ``result.kept``)."""
+    candidates: dict[str, tuple[str, bool]] = {}  # path → (why, remove even if changed)
+    for (leaflet_id, language), why in dropped.items():
+        guessed = leaflet_id.startswith("?")
+        leaflet_id = leaflet_id.removeprefix("?")
+        for kind in STALE_KINDS:
+            relative = output_path(leaflet_id, language, kind)
+            if relative not in produced and (relative in previous or not guessed):
+                candidates[relative] = (f"{leaflet_id}.{language} was {why}" if why.startswith("refused")
+                                        else f"{leaflet_id}.{language}: {why}", True)
+    for relative in previous:
+        if relative not in produced and relative not in candidates:
+            candidates[relative] = ("not produced by this build", False)
+    for relative, (why, always) in sorted(candidates.items()):
+        path = _our_file(out, relative)
+        if path is None:
+            continue
+        if not always and hashlib.sha256(path.read_bytes()).hexdigest() != previous[relative]:
+            result.kept.append(f"{relative} (listed in the previous manifest.json but changed since leaflets wrote "
+                               "it, so it was left: check it)")
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        result.removed.append(f"{relative} ({why})")
+        parent = path.parent
+        while parent != out and parent.is_relative_to(out):
+            try:
+                parent.rmdir()  # only when empty
+            except OSError:
+                break
+            parent = parent.parent
 
 
 def _preflight(path: Path, item: Rendered, result: BuildResult) -> dict[str, Any] | None:
@@ -151,7 +254,7 @@ def _preflight(path: Path, item: Rendered, result: BuildResult) -> dict[str, Any
     return {"preflight": preflight.summary(Report(findings, [str(path)]))}
 
 
-def _write_booklet(out: Path, relative: str, item: Rendered, result: BuildResult, brand: str) -> None:
+def _write_booklet(out: Path, relative: str, item: Rendered, result: BuildResult, brand: str) -> bool:
     """Impose the (padded, preflighted, written) A5 print PDF two up on A4 in saddle-stitch order."""
     from leaflets.booklet import BookletError, impose
 
@@ -160,9 +263,10 @@ def _write_booklet(out: Path, relative: str, item: Rendered, result: BuildResult
         impose(out / relative, out / booklet_relative)
     except BookletError as exc:
         result.failures.append(f"{item.task.label}: cannot impose the booklet: {exc}")
-        return
+        return False
     data = (out / booklet_relative).read_bytes()
     result.outputs.append(_entry(booklet_relative, data, item.task, item.meta, brand) | {"profile": "booklet"})
+    return True
 
 
 def _check_choices(chosen: Sequence[str], allowed: Sequence[str], what: str) -> None:
@@ -203,6 +307,71 @@ def manifest_bytes(outputs: list[dict[str, Any]], brand: str) -> bytes:
     manifest = {"tool": "leaflets", "version": __version__, "brand": brand,
                 "outputs": sorted(outputs, key=lambda e: e["path"])}
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# --- preview: one leaflet for its writer, errors and all -----------------------------------------
+
+@dataclass
+class PreviewResult:
+    out: Path  # the folder written into
+    report: Report  # every finding of the checks
+    sources: dict[str, str]  # display path → text, for the report's excerpts
+    draft: bool  # rendered with the DRAFT mark (the content has errors)
+    outputs: list[Path] = field(default_factory=list)  # leaflet files written: the web page first
+    failures: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.outputs) and not self.failures
+
+
+def preview(path: str, out_dir: str | os.PathLike[str] | None = None, *, brand: str = "default",
+            pdf: bool = False) -> PreviewResult:
+    """Render one leaflet's web page (and with ``pdf`` its screen PDF) for its writer, even when it
+    has errors, then with the DRAFT mark. Writes into ``out_dir`` (default: a fresh temporary folder)
+    with the index page and brand assets, but no manifest: a preview is never a build, and a folder
+    that holds a build's ``manifest.json`` is refused. Raises BuildError or content.UsageError."""
+    files = content.discover([path])
+    if len(files) != 1:
+        raise BuildError(f"{path}: preview takes one leaflet, and this folder holds {len(files)}: "
+                         "name the file (content/<id>/<lang>.json)")
+    if out_dir is not None and (Path(out_dir) / MANIFEST).exists():
+        raise BuildError(f"{out_dir} holds a build ({MANIFEST}): preview into another folder, so a preview is "
+                         "never mistaken for a build")
+    the_brand = _load_brand(brand)
+    config = load_config()
+    doc = content.load(files[0])
+    findings = check.check_document(doc, config)
+    draft = any(f.is_error for f in findings)
+    out = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="leaflets-preview-"))
+    result = PreviewResult(out, Report(findings, [doc.display]), {doc.display: doc.text}, draft)
+    if not doc.usable:
+        result.failures.append(f"{doc.display}: cannot be previewed: the file is not a readable leaflet "
+                               "(see the errors above)")
+        return result
+    sha = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+    kinds = ["html"] + (["screen"] if pdf else [])
+    tasks = [Task(doc.display, doc.text, sha, str(the_brand.folder), kind, draft, False) for kind in kinds]
+    produced: set[str] = set()
+    dropped: dict[tuple[str, str], str] = {}
+    for item in render_all(tasks, 1):
+        key = (item.meta["id"], item.meta["language"]) if item.meta else leaflet_key(doc.data, doc.display)
+        if item.error:
+            result.failures.append(item.error)
+            dropped.setdefault(key, f"its {item.task.kind} output failed to render")
+            continue
+        relative = output_path(item.meta["id"], item.meta["language"], item.task.kind)
+        write_atomic(out / relative, item.data)
+        result.outputs.append(out / relative)
+        produced.add(relative)
+        if item.task.kind == "html":
+            produced.update(entry["path"] for entry in _write_web_extras(out, [item.task], the_brand))
+    # an earlier preview in the same folder must not pass for this one
+    stale = BuildResult()
+    remove_stale(out, produced, dropped, {}, stale)
+    result.removed = stale.removed
+    return result
 
 
 # --- rendering (runs in worker processes) -------------------------------------------------------

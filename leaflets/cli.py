@@ -192,7 +192,46 @@ def build(paths: tuple[str, ...], out_dir: str, formats: tuple[str, ...], profil
                    "--draft renders them with a DRAFT mark)", err=True)
     for failure in result.failures:
         click.echo(f"error: {failure}", err=True)
+    for removed in result.removed:
+        click.echo(f"removed earlier output {out_dir}/{removed}", err=True)
+    for kept in result.kept:
+        click.echo(f"warning: {out_dir}/{kept}", err=True)
     click.echo(f"built {len(result.outputs)} file(s) into {out_dir} (see {out_dir}/manifest.json)")
+    sys.exit(0 if result.ok else 1)
+
+
+@cli.command()
+@click.argument("path", type=click.Path())
+@click.option("--brand", default="default", show_default=True,
+              help="A brand folder in brands/, or a path to a brand folder.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder to write the preview into [default: a fresh temporary folder].")
+@click.option("--pdf", is_flag=True, help="Also render the screen PDF.")
+def preview(path: str, brand: str, out_dir: str | None, pdf: bool) -> None:
+    """Render one leaflet's web page (and with --pdf its screen PDF) for its writer, even when it
+    has errors (then with a DRAFT mark), and print every problem and the file to open.
+
+    Exits 0 when the preview was rendered (even with content errors), 1 when it could not be,
+    2 for usage problems. Writes no manifest: a preview is not a build.
+    """
+    from leaflets import build as builder
+    from leaflets.content import UsageError
+
+    try:
+        _check_today()
+        result = builder.preview(path, out_dir, brand=brand, pdf=pdf)
+    except (UsageError, builder.BuildError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    _emit(result.report, result.sources, "text", None, "leaflets preview")
+    for failure in result.failures:
+        click.echo(f"error: {failure}", err=True)
+    for removed in result.removed:
+        click.echo(f"removed earlier preview {result.out}/{removed}", err=True)
+    if result.outputs:
+        mark = " with a DRAFT mark (the content has errors)" if result.draft else ""
+        click.echo(f"preview{mark} in {result.out}:")
+        for output in result.outputs:
+            click.echo(f"  {output.resolve().as_uri()}")
     sys.exit(0 if result.ok else 1)
 
 
