@@ -11,6 +11,7 @@ against the fold (bleed is clipped: on a sheet the neighbour page sits where the
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 MM = 72 / 25.4
@@ -105,8 +106,10 @@ def _add_sheet_side(out, forms, source, left: int, right: int, width: float, hei
 
 
 def _write(pdf, dst: Path) -> None:
-    """Write atomically, so a failed imposition never leaves half a booklet."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(dst.name + ".tmp")
-    pdf.save(tmp, deterministic_id=True)
-    tmp.replace(dst)
+    """Write atomically, so a failed imposition never leaves half a booklet (nor a fixed-name
+    temporary file that a crash could leave beside it)."""
+    from leaflets.build import write_atomic
+
+    buffer = io.BytesIO()
+    pdf.save(buffer, deterministic_id=True)
+    write_atomic(dst, buffer.getvalue())
