@@ -244,8 +244,10 @@ def check(doc: Document, name: str = "leaflet") -> list[Finding]:
         code = _KEYWORD_CODES.get(str(error.validator), "LS009")
         message, path = _message(error)
         pointer = make_pointer(path)
-        if (pointer, message) in seen:
+        # one "bad format" per value: a date like "26-1-1" fails both its pattern and its format
+        key = (pointer, code if code == "LS006" else message)
+        if key in seen:
             continue
-        seen.add((pointer, message))
+        seen.add(key)
         findings.append(doc.finding(code, message, pointer, severity=Severity.ERROR, rule=SCHEMA_CODES[code][0]))
     return findings

@@ -470,3 +470,10 @@ def test_findings_without_a_line_name_their_page_and_object_in_every_line_format
     out = REPORTERS[fmt](Report([finding], ["a.pdf"]), ReportOptions())
     assert "page 3 / font F1: " in out
     assert "a.pdf:0:0" not in out
+
+
+def test_a_badly_written_date_is_one_finding_not_two(leaflet):
+    leaflet["last_reviewed"] = "23/11/26"
+    [finding] = schema_findings(leaflet)
+    assert finding.code == "LS006" and finding.pointer == "/last_reviewed"
+    assert "YYYY-MM-DD" in finding.message
