@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import datetime
 import hashlib
 import json
 import os
@@ -46,6 +47,8 @@ FORMATS = ("html", "pdf")
 PROFILES = ("screen", "print")
 MANIFEST = "manifest.json"
 ASSETS = "assets"
+# The PDF date of a draft whose last_reviewed is not a date (a fixed one: same input, same bytes).
+DRAFT_PDF_DATE = datetime.date(2000, 1, 1)
 
 
 class BuildError(Exception):
@@ -397,11 +400,9 @@ def render_all(tasks: list[Task], jobs: int) -> list[Rendered]:
 
 def render_task(task: Task) -> Rendered:
     """Model, HTML and (for PDF profiles) WeasyPrint for one output. Never raises."""
-    from leaflets.model import Leaflet
-
     try:
         brand = _brand_in_worker(task.brand)
-        leaflet = Leaflet.from_data(json.loads(task.text), source_sha256=task.source_sha256)
+        leaflet = _model(task)
     except Exception as exc:  # a draft whose data the model cannot read
         return Rendered(task, error=f"{task.source}: cannot be rendered, even as a draft: "
                                     f"{type(exc).__name__}: {exc}")
@@ -417,6 +418,19 @@ def render_task(task: Task) -> Rendered:
         message = str(exc) if known else f"{task.label}: {type(exc).__name__}: {exc}"
         return Rendered(task, error=message, meta=meta)
     return Rendered(task, data=data, meta=meta)
+
+
+def _model(task: Task) -> Any:
+    """The leaflet model; a draft's tolerates broken content (placeholders, see leaflets.model), and
+    is named after its path (``content/<id>/<lang>.json``) when its own id or language is unusable."""
+    from leaflets.model import Leaflet
+
+    data = json.loads(task.text)
+    if not task.draft:
+        return Leaflet.from_data(data, source_sha256=task.source_sha256)
+    guess_id, guess_language = leaflet_key(None, task.source)
+    return Leaflet.from_data(data, source_sha256=task.source_sha256, draft=True,
+                             fallback_id=guess_id.removeprefix("?"), fallback_language=guess_language)
 
 
 @lru_cache(maxsize=4)
@@ -474,7 +488,8 @@ def _render_pdf(task: Task, leaflet: Any, brand: Any, extra_pages: int) -> bytes
                              web_url=published_url(brand, leaflet), extra_pages=extra_pages)
     options = pdf.PdfOptions(
         profile=task.kind, base_dir=Path(brand.folder), roots=(html.templates_dir(), pdf.ICC_DIR),
-        date=leaflet.last_reviewed, crop_marks=task.crop_marks, font_files=_font_files(str(brand.folder)),
+        date=leaflet.last_reviewed or DRAFT_PDF_DATE, crop_marks=task.crop_marks,
+        font_files=_font_files(str(brand.folder)),
         identity=pdf.input_identity(__version__, pdf.weasyprint.__version__, task.kind, page,
                                     _folder_fingerprint(str(brand.folder)), str(task.crop_marks)),
         label=task.label)
@@ -508,10 +523,9 @@ def _folder_fingerprint(folder: str) -> str:
 # --- the web extras: index page and the brand files the pages use --------------------------------
 
 def _write_web_extras(out: Path, tasks: list[Task], brand: Any) -> list[dict[str, Any]]:
-    from leaflets.model import Leaflet
     from leaflets.render import html
 
-    leaflets = [Leaflet.from_data(json.loads(t.text), source_sha256=t.source_sha256) for t in tasks]
+    leaflets = [_model(t) for t in tasks]
     leaflets.sort(key=lambda leaflet: (leaflet.title.casefold(), leaflet.language, leaflet.id))
     entries = []
     index = html.render_index(leaflets, brand).encode("utf-8")

@@ -8,7 +8,13 @@ worked out here, where they can be unit-tested:
 * text as a tuple of :class:`Paragraph` and :class:`BulletList` blocks.
 
 ``Leaflet.from_data`` trusts its input to be schema-valid (the build refuses content with errors
-before it gets here) and raises ``KeyError``/``TypeError`` on anything else.
+before it gets here) and raises ``KeyError``/``TypeError``/``ValueError`` on anything else.
+
+With ``draft=True`` (``leaflets build --draft``, ``leaflets preview``) it reads broken content too:
+each value it cannot use becomes a :class:`Placeholder`, text that names the problem and the
+finding that reports it (``[missing: disclaimer – see finding LS001]``), which the templates show
+styled as a warning. An unparseable date keeps its raw text with a marker, and its ``dt.date`` is
+None. Valid content gives the same model either way.
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ from typing import Any, Literal
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from markupsafe import escape
 
 Status = Literal["draft", "in-review", "approved"]
+STATUS_VALUES: tuple[Status, ...] = ("draft", "in-review", "approved")
 
 # Languages written right to left: the page gets dir="rtl".
 RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ps", "ur", "yi"})
@@ -68,6 +76,173 @@ def plain_text(text: Text) -> str:
     for block in text:
         lines.extend(block.items if isinstance(block, BulletList) else (block.text,))
     return "\n".join(lines)
+
+
+# --- placeholders: what a draft shows where its content is missing or wrong --------------------
+
+# The schema's finding codes (leaflets.schema.SCHEMA_CODES) a placeholder points the writer to.
+MISSING, WRONG_TYPE, NOT_ALLOWED, EMPTY, BAD_FORMAT = "LS001", "LS003", "LS004", "LS005", "LS006"
+
+
+class Placeholder(str):
+    """Words that stand, in a draft, for a value the content lacks or gets wrong:
+    ``[missing: disclaimer – see finding LS001]``.
+
+    A ``str``, so it goes wherever the value would; in HTML (its ``__html__``) it is a
+    ``<span class="missing">`` the stylesheets mark as a warning; the ``plain`` filter gives the
+    words alone, for attributes and CSS strings."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return f'<span class="missing">{escape(str.__str__(self))}</span>'
+
+
+class ContentError(ValueError):
+    """Content the (non-draft) model cannot read: the schema should have refused it."""
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "null" if value is None else type(value).__name__
+
+
+class _Reader:
+    """Reads the leaflet's JSON. Strict (``draft=False``): anything not as the schema says raises
+    :class:`ContentError`. Draft: it becomes a :class:`Placeholder` and reading goes on."""
+
+    def __init__(self, draft: bool) -> None:
+        self.draft = draft
+        self.made = 0  # placeholders made
+
+    def problem(self, what: str, name: str, pointer: str, code: str | None, detail: str = "") -> Placeholder:
+        where = "" if pointer == "/" + name else f" at {pointer}"
+        see = f"see finding {code}{where}" if code else f"see the findings{where or ' for ' + name}"
+        words = f"[{what}: {name}{detail} – {see}]"
+        if not self.draft:
+            raise ContentError(words)
+        self.made += 1
+        return Placeholder(words)
+
+    def missing(self, name: str, pointer: str) -> Placeholder:
+        return self.problem("missing", name, pointer, MISSING)
+
+    def wrong(self, name: str, pointer: str, value: Any, expected: str) -> Placeholder:
+        return self.problem("wrong type", name, pointer, WRONG_TYPE, f" is {_kind_of(value)}, not {expected}")
+
+    def obj(self, parent: Any, key: str, pointer: str, *,
+            required: bool = True) -> tuple[dict[str, Any], Placeholder | None]:
+        """``parent[key]`` as an object: ({}, placeholder) when it is missing (and required) or not an object."""
+        if key not in parent:
+            return {}, (self.missing(key, pointer) if required else None)
+        value = parent[key]
+        if not isinstance(value, dict):
+            return {}, self.wrong(key, pointer, value, "an object")
+        return value, None
+
+    def items(self, parent: Any, key: str, pointer: str, *,
+              required: bool = True) -> tuple[list[Any], Placeholder | None]:
+        """``parent[key]`` as a list: ([], placeholder) when it is missing (and required) or not a list."""
+        if key not in parent:
+            return [], (self.missing(key, pointer) if required else None)
+        value = parent[key]
+        if not isinstance(value, list):
+            return [], self.wrong(key, pointer, value, "a list")
+        return value, None
+
+    def objects(self, parent: Any, key: str, pointer: str, *, required: bool = True
+                ) -> tuple[list[tuple[dict[str, Any], str]], Placeholder | None]:
+        """The objects of the list ``parent[key]`` with their pointers; an item that is not an object
+        is read as ``{}`` (so each of its fields shows as missing) after a wrong-type placeholder."""
+        values, gap = self.items(parent, key, pointer, required=required)
+        out = []
+        for index, value in enumerate(values):
+            where = f"{pointer}/{index}"
+            if not isinstance(value, dict):
+                self.wrong(f"{key}[{index}]", where, value, "an object")
+                value = {}
+            out.append((value, where))
+        return out, gap
+
+    def text(self, parent: Any, key: str, pointer: str) -> str:
+        if key not in parent:
+            return self.missing(key, pointer)
+        value = parent[key]
+        if not isinstance(value, str):
+            return self.wrong(key, pointer, value, "text")
+        return value
+
+    def unusable(self, parent: Any, key: str, pointer: str) -> Placeholder:
+        """The placeholder of a text that is missing, not text, or empty."""
+        value = parent.get(key)
+        if key not in parent:
+            return self.missing(key, pointer)
+        if not isinstance(value, str):
+            return self.wrong(key, pointer, value, "text")
+        return self.problem("empty", key, pointer, EMPTY)
+
+    def optional_text(self, parent: Any, key: str, pointer: str) -> str | None:
+        if key not in parent:
+            return None
+        return self.text(parent, key, pointer)
+
+    def strings(self, parent: Any, key: str, pointer: str, *, required: bool = True) -> tuple[str, ...]:
+        values, gap = self.items(parent, key, pointer, required=required)
+        if gap is not None:
+            return (gap,)
+        return tuple(value if isinstance(value, str) else self.wrong(f"{key}[{i}]", f"{pointer}/{i}", value, "text")
+                     for i, value in enumerate(values))
+
+    def blocks(self, parent: Any, key: str, pointer: str, *, required: bool = True) -> Text:
+        """Like :func:`text_from`; in a draft, a missing or wrong block is a paragraph of its placeholder."""
+        if not self.draft:
+            if required:
+                return text_from(parent[key])
+            return text_from(parent.get(key))
+        if key not in parent:
+            return (Paragraph(self.missing(key, pointer)),) if required else ()
+        value = parent[key]
+        if isinstance(value, str):  # one paragraph where a list of them belongs: show it, and say so
+            return Paragraph(value), Paragraph(self.wrong(key, pointer, value, "a list of paragraphs"))
+        if not isinstance(value, list):
+            return (Paragraph(self.wrong(key, pointer, value, "a list of paragraphs")),)
+        out: list[Block] = []
+        for index, block in enumerate(value):
+            where = f"{pointer}/{index}"
+            if isinstance(block, str):
+                out.append(Paragraph(block))
+            elif isinstance(block, dict) and isinstance(block.get("list"), list):
+                out.append(BulletList(self.strings(block, "list", where + "/list")))
+            else:
+                out.append(Paragraph(self.problem("wrong type", f"{key}[{index}]", where, WRONG_TYPE,
+                                                  f" is {_kind_of(block)}, not a paragraph or a list")))
+        return tuple(out)
+
+    def date(self, parent: Any, key: str, pointer: str, language: str) -> tuple[dt.date | None, str]:
+        """(date, date in words); in a draft, (None, placeholder) when it is missing or not a date,
+        the placeholder keeping the raw text."""
+        if not self.draft:
+            value = dt.date.fromisoformat(parent[key])
+            return value, date_in_words(value, language)
+        raw = self.text(parent, key, pointer)
+        if isinstance(raw, Placeholder):
+            return None, raw
+        try:
+            value = dt.date.fromisoformat(raw)
+        except ValueError:
+            self.made += 1
+            return None, Placeholder(f"{raw} [not a date: {key} – write it as YYYY-MM-DD, "
+                                     f"see finding {BAD_FORMAT}{'' if pointer == '/' + key else ' at ' + pointer}]")
+        return value, date_in_words(value, language)
 
 
 # --- locale, numbers and dates -----------------------------------------------------------------
@@ -150,7 +325,7 @@ class Person:
 class Approval:
     name: str
     role: str
-    date: dt.date
+    date: dt.date | None  # None only in a draft whose approval date is not a date
     date_words: str
 
 
@@ -209,6 +384,33 @@ def frequency_words(rate: Rate, band: str, language: str = "en") -> str:
         less_than = rate.kind == "less-than"
         figure = ("less than " if less_than else "about ") + people(rate.percent, language, less_than=less_than)
     return f"{figure} people ({band})"
+
+
+def _frequency(read: _Reader, risk: dict[str, Any], pointer: str, language: str) -> Frequency:
+    """A risk's frequency; in a draft, one whose words are a placeholder when it cannot be read."""
+    if not read.draft:
+        return Frequency.from_data(risk["frequency"], language)
+    data, problem = read.obj(risk, "frequency", pointer + "/frequency")
+    if problem is not None:
+        return Frequency(known=False, words=problem)
+    at = pointer + "/frequency"
+    known = data.get("known")
+    if not isinstance(known, bool):
+        return Frequency(known=False, words=read.missing("known", at + "/known") if "known" not in data
+                         else read.wrong("known", at + "/known", known, "true or false"))
+    if not known:
+        note = read.text(data, "note", at + "/note")
+        return Frequency(known=False, words=note, note=note)
+    band = read.text(data, "band", at + "/band")
+    rate_data, problem = read.obj(data, "rate", at + "/rate")
+    if problem is not None:
+        return Frequency(known=True, words=problem, band=band)
+    try:
+        rate = Rate(**rate_data)
+        words = frequency_words(rate, band, language)
+    except (TypeError, ValueError, ArithmeticError, AssertionError, AttributeError):
+        return Frequency(known=True, words=read.problem("unreadable", "rate", at + "/rate", None), band=band)
+    return Frequency(known=True, words=words, rate=rate, band=band)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +491,8 @@ class Leaflet:
     contact: Contact
     disclaimer: str
     source_sha256: str
+    gaps: tuple[tuple[str, Placeholder], ...] = ()  # in a draft: see gap()
+    placeholders: int = 0  # how many placeholders a draft shows (the stylesheets style them only then)
 
     @property
     def approved(self) -> bool:
@@ -304,64 +508,123 @@ class Leaflet:
         """The file stem of this leaflet's outputs: ``spinal-fusion.en``."""
         return f"{self.id}.{self.language}"
 
+    def gap(self, name: str) -> Placeholder | None:
+        """In a draft, the placeholder for a list or field that has no place of its own in the page
+        (``risks``, ``alternatives``, ``timeline``, ``authors``, ``sources``, ``glossary``, ``id``…)."""
+        return dict(self.gaps).get(name)
+
     @classmethod
-    def from_data(cls, data: dict[str, Any], *, source_sha256: str) -> Leaflet:
-        language = data["language"]
-        last_reviewed = dt.date.fromisoformat(data["last_reviewed"])
-        next_review = dt.date.fromisoformat(data["next_review"])
+    def from_data(cls, data: dict[str, Any], *, source_sha256: str, draft: bool = False,
+                  fallback_id: str = "leaflet", fallback_language: str = "en") -> Leaflet:
+        """The model of schema-valid ``data``; with ``draft``, of any JSON object (see the module's
+        doc). ``fallback_id`` and ``fallback_language`` name a draft whose own are unusable."""
+        read = _Reader(draft)
+        gaps: list[tuple[str, Placeholder]] = []
+
+        def gap(name: str, placeholder: Placeholder | None) -> None:
+            if placeholder is not None:
+                gaps.append((name, placeholder))
+
+        if draft and not isinstance(data, dict):
+            data = {}
+        leaflet_id, language = data.get("id"), data.get("language")
+        if not draft:
+            leaflet_id, language = data["id"], data["language"]
+        if not isinstance(leaflet_id, str) or not leaflet_id:
+            gap("id", read.unusable(data, "id", "/id"))
+            leaflet_id = fallback_id
+        if not isinstance(language, str) or not language:
+            gap("language", read.unusable(data, "language", "/language"))
+            language = fallback_language
+        status = read.text(data, "status", "/status")
+        if draft and not isinstance(status, Placeholder) and status not in STATUS_VALUES:
+            status = read.problem("not allowed", "status", "/status", NOT_ALLOWED,
+                                  f' "{status}" (use {", ".join(STATUS_VALUES)})')
+        last_reviewed, last_reviewed_words = read.date(data, "last_reviewed", "/last_reviewed", language)
+        next_review, next_review_words = read.date(data, "next_review", "/next_review", language)
         approval = None
         if "approval" in data:
-            approved_on = dt.date.fromisoformat(data["approval"]["date"])
-            approval = Approval(data["approval"]["name"], data["approval"]["role"], approved_on,
-                                date_in_words(approved_on, language))
-        recovery = data["recovery"]
+            approved, _ = read.obj(data, "approval", "/approval")
+            approved_on, approved_words = read.date(approved, "date", "/approval/date", language)
+            approval = Approval(read.text(approved, "name", "/approval/name"),
+                                read.text(approved, "role", "/approval/role"), approved_on, approved_words)
+
+        authors, missing = read.objects(data, "authors", "/authors")
+        gap("authors", missing)
+        sources, missing = read.objects(data, "sources", "/sources")
+        gap("sources", missing)
+        alternatives, missing = read.objects(data, "alternatives", "/alternatives")
+        gap("alternatives", missing)
+        risks, missing = read.objects(data, "risks", "/risks")
+        gap("risks", missing)
+        glossary, _ = read.objects(data, "glossary", "/glossary", required=False)
+        recovery, missing = read.obj(data, "recovery", "/recovery")
+        timeline, timeline_missing = read.objects(recovery, "timeline", "/recovery/timeline", required=not missing)
+        gap("timeline", timeline_missing)
+        urgent, urgent_missing = read.obj(data, "urgent_help", "/urgent_help")
+        contact, contact_missing = read.obj(data, "contact", "/contact")
         return cls(
-            id=data["id"],
+            id=leaflet_id,
             language=language,
-            title=data["title"],
-            summary=data["summary"],
-            version=data["version"],
-            status=data["status"],
-            last_reviewed=last_reviewed,
-            next_review=next_review,
-            last_reviewed_words=date_in_words(last_reviewed, language),
-            next_review_words=date_in_words(next_review, language),
-            authors=tuple(Person(p["name"], p.get("role")) for p in data["authors"]),
+            title=read.text(data, "title", "/title"),
+            summary=read.text(data, "summary", "/summary"),
+            version=read.text(data, "version", "/version"),
+            status=status,  # type: ignore[arg-type]  # a placeholder only in a draft
+            last_reviewed=last_reviewed,  # type: ignore[arg-type]  # None only in a draft
+            next_review=next_review,  # type: ignore[arg-type]
+            last_reviewed_words=last_reviewed_words,
+            next_review_words=next_review_words,
+            authors=tuple(Person(read.text(p, "name", f"{at}/name"), read.optional_text(p, "role", f"{at}/role"))
+                          for p, at in authors),
             approval=approval,
             sources=tuple(
-                Source(s["title"], s["kind"], s.get("publisher"), s.get("url"),
-                       dt.date.fromisoformat(s["accessed"]) if "accessed" in s else None, s.get("note"))
-                for s in data["sources"]
+                Source(read.text(s, "title", f"{at}/title"), read.text(s, "kind", f"{at}/kind"),
+                       read.optional_text(s, "publisher", f"{at}/publisher"), read.optional_text(s, "url", f"{at}/url"),
+                       read.date(s, "accessed", f"{at}/accessed", language)[0] if "accessed" in s else None,
+                       read.optional_text(s, "note", f"{at}/note"))
+                for s, at in sources
             ),
-            condition=text_from(data["condition"]),
-            procedure=text_from(data["procedure"]),
-            benefits=text_from(data["benefits"]),
+            condition=read.blocks(data, "condition", "/condition"),
+            procedure=read.blocks(data, "procedure", "/procedure"),
+            benefits=read.blocks(data, "benefits", "/benefits"),
             alternatives=tuple(
-                Alternative(a["name"], text_from(a["description"]), bool(a.get("no_treatment", False)))
-                for a in data["alternatives"]
+                Alternative(read.text(a, "name", f"{at}/name"), read.blocks(a, "description", f"{at}/description"),
+                            bool(a.get("no_treatment", False)))
+                for a, at in alternatives
             ),
-            preparation=text_from(data["preparation"]),
-            on_the_day=text_from(data["on_the_day"]),
+            preparation=read.blocks(data, "preparation", "/preparation"),
+            on_the_day=read.blocks(data, "on_the_day", "/on_the_day"),
             risks=tuple(
-                Risk(r["name"], text_from(r["description"]), Frequency.from_data(r["frequency"], language),
-                     text_from(r.get("management")))
-                for r in data["risks"]
+                Risk(read.text(r, "name", f"{at}/name"), read.blocks(r, "description", f"{at}/description"),
+                     _frequency(read, r, at, language),
+                     read.blocks(r, "management", f"{at}/management", required=False))
+                for r, at in risks
             ),
             recovery=Recovery(
-                hospital_stay=text_from(recovery["hospital_stay"]),
-                timeline=tuple(Step(s["when"], text_from(s["what"])) for s in recovery["timeline"]),
-                work=text_from(recovery.get("work")),
-                driving=text_from(recovery.get("driving")),
-                exercise=text_from(recovery.get("exercise")),
+                hospital_stay=(read.blocks(recovery, "hospital_stay", "/recovery/hospital_stay") if not missing
+                               else (Paragraph(missing),)),
+                timeline=tuple(Step(read.text(step, "when", f"{at}/when"), read.blocks(step, "what", f"{at}/what"))
+                               for step, at in timeline),
+                work=read.blocks(recovery, "work", "/recovery/work", required=False),
+                driving=read.blocks(recovery, "driving", "/recovery/driving", required=False),
+                exercise=read.blocks(recovery, "exercise", "/recovery/exercise", required=False),
             ),
-            urgent_help=UrgentHelp(tuple(data["urgent_help"]["symptoms"]),
-                                   text_from(data["urgent_help"]["whom_to_call"])),
-            questions=tuple(data.get("questions", ())),
-            glossary=tuple(GlossaryEntry(g["term"], g["definition"]) for g in data.get("glossary", ())),
-            contact=Contact(text_from(data["contact"]["text"]), data["contact"].get("phone"),
-                            data["contact"].get("email"), data["contact"].get("web")),
-            disclaimer=data["disclaimer"],
+            urgent_help=UrgentHelp(
+                read.strings(urgent, "symptoms", "/urgent_help/symptoms") if not urgent_missing else (urgent_missing,),
+                read.blocks(urgent, "whom_to_call", "/urgent_help/whom_to_call") if not urgent_missing else ()),
+            questions=read.strings(data, "questions", "/questions", required=False),
+            glossary=tuple(GlossaryEntry(read.text(g, "term", f"{at}/term"),
+                                         read.text(g, "definition", f"{at}/definition"))
+                           for g, at in glossary),
+            contact=Contact(
+                read.blocks(contact, "text", "/contact/text") if not contact_missing else (Paragraph(contact_missing),),
+                read.optional_text(contact, "phone", "/contact/phone"),
+                read.optional_text(contact, "email", "/contact/email"),
+                read.optional_text(contact, "web", "/contact/web")),
+            disclaimer=read.text(data, "disclaimer", "/disclaimer"),
             source_sha256=source_sha256,
+            gaps=tuple(gaps),
+            placeholders=read.made,
         )
 
     def all_text(self) -> str:

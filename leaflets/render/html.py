@@ -52,6 +52,11 @@ STATUS_WORDS = {
 }
 
 
+def status_words(leaflet: Leaflet) -> str:
+    """What the approval band says; a draft's unusable status shows its placeholder instead."""
+    return STATUS_WORDS.get(leaflet.status, leaflet.status)
+
+
 def templates_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "templates"
 
@@ -78,6 +83,12 @@ def json_for_script(value: Any) -> Markup:
     return Markup(text)
 
 
+def plain(value: Any) -> str:
+    """The words of a value alone: a draft's :class:`~leaflets.model.Placeholder` without its warning
+    markup, for attributes, ``<title>`` and CSS strings (where markup would be shown as text)."""
+    return str.__str__(value) if isinstance(value, str) else str(value)
+
+
 def data_uri(data: bytes | str, mime: str) -> str:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
@@ -95,6 +106,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["css_string"] = css_string
     env.filters["json_for_script"] = json_for_script
+    env.filters["plain"] = plain
     return env
 
 
@@ -182,7 +194,8 @@ def jsonld(leaflet: Leaflet, brand: Brand, web_url: str | None = None) -> dict[s
         "description": leaflet.summary,
         "inLanguage": leaflet.language,
         "version": leaflet.version,
-        "lastReviewed": leaflet.last_reviewed.isoformat(),
+        "lastReviewed": (leaflet.last_reviewed.isoformat() if leaflet.last_reviewed is not None
+                         else plain(leaflet.last_reviewed_words)),  # a draft's unparseable date: its raw words
         "audience": "https://schema.org/Patient",
         "about": {"@type": "MedicalProcedure", "name": leaflet.title},
         "publisher": publisher,
@@ -200,7 +213,7 @@ def render_web(leaflet: Leaflet, brand: Brand, *, draft: bool = False, assets: s
     """The accessible web page of one leaflet. Links to the brand's files under ``assets``."""
     context: WebContext = {
         "leaflet": leaflet, "brand": brand, "draft": draft, "assets": assets, "index_url": index_url,
-        "jsonld": jsonld(leaflet, brand, web_url), "status_words": STATUS_WORDS[leaflet.status],
+        "jsonld": jsonld(leaflet, brand, web_url), "status_words": status_words(leaflet),
         "generator": f"leaflets {__version__}",
     }
     return environment().get_template("web.html").render(**context)
@@ -327,7 +340,7 @@ def render_print(leaflet: Leaflet, brand: Brand, *, profile: str, draft: bool = 
         "icc_url": _icc_url(brand) if cmyk else None,
         "colours": print_colours(brand, typed_profile),
         "page_width_mm": brand.paper_mm[0], "page_height_mm": brand.paper_mm[1],
-        "status_words": STATUS_WORDS[leaflet.status], "generator": f"leaflets {__version__}",
+        "status_words": status_words(leaflet), "generator": f"leaflets {__version__}",
         "extra_pages": extra,
     }
     return environment().get_template("print.html").render(**context)
