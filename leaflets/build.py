@@ -490,10 +490,19 @@ def _render_pdf(task: Task, leaflet: Any, brand: Any, extra_pages: int) -> bytes
         profile=task.kind, base_dir=Path(brand.folder), roots=(html.templates_dir(), pdf.ICC_DIR),
         date=leaflet.last_reviewed or DRAFT_PDF_DATE, crop_marks=task.crop_marks,
         font_files=_font_files(str(brand.folder)),
-        identity=pdf.input_identity(__version__, pdf.weasyprint.__version__, task.kind, page,
+        identity=pdf.input_identity(__version__, pdf.weasyprint.__version__, task.kind, _portable(page),
                                     _folder_fingerprint(str(brand.folder)), str(task.crop_marks)),
         label=task.label)
     return pdf.render_pdf(page, options).data
+
+
+def _portable(page: str) -> str:
+    """The print HTML without the install location (the default ICC profile is linked by its
+    absolute file: URL), so identifiers inside the PDF, and so its bytes, do not depend on where
+    leaflets is installed."""
+    from leaflets.render import pdf
+
+    return page.replace(pdf.ICC_DIR.resolve().as_uri(), "leaflets-icc:")
 
 
 def published_url(brand: Any, leaflet: Any) -> str | None:

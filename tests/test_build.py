@@ -339,3 +339,30 @@ def test_manifest_is_sorted_and_has_no_timestamps() -> None:
     manifest = json.load(io.BytesIO(first))
     assert [e["path"] for e in manifest["outputs"]] == ["a.html", "b.pdf"]
     assert not re.search(rb"20\d\d-\d\d-\d\dT", first)
+
+
+@pytest.mark.slow
+def test_output_does_not_depend_on_where_leaflets_is_installed(tmp_path: Path) -> None:
+    """The same content, brand and tool version give the same bytes from another install path."""
+    import shutil
+    import subprocess
+    import sys
+
+    elsewhere = tmp_path / "elsewhere"
+    for part in ("leaflets", "brands", "schemas"):
+        shutil.copytree(ROOT / part, elsewhere / part, ignore=shutil.ignore_patterns("__pycache__"))
+    leaflet = ROOT / "content" / "spinal-fusion" / "en.json"
+    outputs = []
+    for where in (ROOT, elsewhere):
+        out = tmp_path / f"out-{where.name}"
+        done = subprocess.run(
+            [sys.executable, "-c", "import sys; from leaflets.cli import main; sys.argv[0] = 'leaflets'; main()",
+             "build", str(leaflet), "--out", str(out), "--format", "pdf"],
+            cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(where)}, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        outputs.append(out)
+    where_imported = subprocess.run([sys.executable, "-c", "import leaflets; print(leaflets.__file__)"], cwd=tmp_path,
+                                    env={**os.environ, "PYTHONPATH": str(elsewhere)}, capture_output=True, text=True)
+    assert where_imported.stdout.startswith(str(elsewhere))  # the second build really ran the copy
+    for name in ("spinal-fusion.en.print.pdf", "spinal-fusion.en.screen.pdf"):
+        assert (outputs[0] / name).read_bytes() == (outputs[1] / name).read_bytes(), name
