@@ -64,8 +64,9 @@ def validate(paths: tuple[str, ...], fmt: str, output, config_path: str | None, 
 
 @cli.command()
 @click.argument("pdfs", nargs=-1, type=click.Path())
-@click.option("--profile", type=click.Choice(["print", "screen"]), default="print", show_default=True,
-              help="Check as a print shop (print) or an accessibility checker (screen) would.")
+@click.option("--profile", type=click.Choice(["auto", "print", "screen"]), default="auto", show_default=True,
+              help="Check as a print shop (print) or an accessibility checker (screen) would; auto: screen "
+                   "for a PDF/UA file that is not PDF/X, print for any other.")
 @click.option("--booklet", is_flag=True, help="Print profile: require a page count that is a multiple of 4.")
 @click.option("--allow-embedded-files", is_flag=True, help="Do not report attached files.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS + ["markdown"]), default="text", show_default=True,

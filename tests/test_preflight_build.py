@@ -33,3 +33,12 @@ def test_build_records_preflight_and_preflight_agrees(tmp_path):
         assert checked.returncode == 0, checked.stdout
         summary = json.loads(checked.stdout)["summary"]
         assert summary["warnings"] == entry["preflight"]["warnings"]
+
+    # A whole build folder: --profile auto (the default) checks the PDF/UA files for screen and the
+    # PDF/X files for print; forcing print on all reports the screen PDFs' missing bleed.
+    auto = leaflets("preflight", "--format", "json", str(tmp_path))
+    assert auto.returncode == 0, auto.stdout
+    assert json.loads(auto.stdout)["summary"]["files"] == len(pdfs)
+    forced = leaflets("preflight", "--profile", "print", "--format", "json", str(tmp_path))
+    assert forced.returncode == 1
+    assert {f["code"] for f in json.loads(forced.stdout)["findings"]} >= {"PP004", "PP008"}
