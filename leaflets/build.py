@@ -149,7 +149,7 @@ def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Seq
             leaflets.append(item.task)
         if item.task.booklet and the_brand.paper == "A5":
             if not _write_booklet(out, relative, item, result, the_brand.name):
-                dropped.setdefault(key, "its booklet could not be imposed")
+                dropped.setdefault(key, "its booklet could not be imposed or failed preflight")
     if "html" in formats and leaflets:
         result.outputs += _write_web_extras(out, leaflets, the_brand)
     remove_stale(out, {entry["path"] for entry in result.outputs}, dropped, previous, result)
@@ -258,17 +258,28 @@ def _preflight(path: Path, item: Rendered, result: BuildResult) -> dict[str, Any
 
 
 def _write_booklet(out: Path, relative: str, item: Rendered, result: BuildResult, brand: str) -> bool:
-    """Impose the (padded, preflighted, written) A5 print PDF two up on A4 in saddle-stitch order."""
-    from leaflets.booklet import BookletError, impose
+    """Impose the (padded, preflighted, written) A5 print PDF two up on A4 in saddle-stitch order,
+    preflight the sheets like every other print PDF, and write them only if preflight passes."""
+    from leaflets import preflight
+    from leaflets.booklet import BookletError, impose_bytes
 
     booklet_relative = output_path(item.meta["id"], item.meta["language"], "booklet")
+    path = out / booklet_relative
     try:
-        impose(out / relative, out / booklet_relative)
+        data, _sides = impose_bytes(out / relative)
     except BookletError as exc:
         result.failures.append(f"{item.task.label}: cannot impose the booklet: {exc}")
         return False
-    data = (out / booklet_relative).read_bytes()
-    result.outputs.append(_entry(booklet_relative, data, item.task, item.meta, brand) | {"profile": "booklet"})
+    # print profile; no page-count check: a sheet side is not a booklet page, so its count is free
+    findings = preflight.preflight_file(path, preflight.Options(profile="print", booklet=False), data=data)
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        result.failures.append(f"{item.task.label}: preflight rejected {path.name}, so it was not written: "
+                               + "; ".join(f"{f.code} {f.pointer}: {f.message}" for f in errors[:5]))
+        return False
+    write_atomic(path, data)
+    result.outputs.append(_entry(booklet_relative, data, item.task, item.meta, brand)
+                          | {"profile": "booklet", "preflight": preflight.summary(Report(findings, [str(path)]))})
     return True
 
 

@@ -406,8 +406,8 @@ def test_impose_a5_onto_a4_in_saddle_stitch_order(out):
     assert sides == [["P08", "P01"], ["P02", "P07"], ["P06", "P03"], ["P04", "P05"]]
     with pikepdf.open(out / "booklet.pdf") as pdf:
         for page in pdf.pages:
-            x0, y0, x1, y1 = (float(v) for v in page.MediaBox)
-            assert (round(x1 - x0), round(y1 - y0)) == (842, 595)  # A4 landscape
+            x0, y0, x1, y1 = (float(v) for v in page.obj.TrimBox)
+            assert (round(x1 - x0), round(y1 - y0)) == (842, 595)  # A4 landscape trim (+ 3 mm bleed)
     assert subprocess.run(["qpdf", "--check", str(out / "booklet.pdf")], capture_output=True).returncode == 0
 
 
