@@ -1,33 +1,37 @@
 # `make build` and `make test` each do all the set-up a fresh Debian machine needs first.
+# PYTHON makes the project's virtual environment; everything then runs in it (Debian's own Python
+# refuses `pip install` outside one: PEP 668).
 PYTHON ?= python3
-STAMP := .make/setup.stamp
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.setup-stamp  # inside the venv: removing .venv re-runs the set-up
 
 .PHONY: setup build validate test test-fast check bench docs clean
 
 $(STAMP): pyproject.toml scripts/setup.sh
-	PYTHON=$(PYTHON) bash scripts/setup.sh
-	@mkdir -p .make && touch $@
+	PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/setup.sh
+	@touch $@
 
 setup: $(STAMP)
 
 build: $(STAMP)
-	$(PYTHON) -m leaflets build content/ --out dist
+	$(PY) -m leaflets build content/ --out dist
 
 validate: $(STAMP)
-	$(PYTHON) -m leaflets validate content/
+	$(PY) -m leaflets validate content/
 
 test: $(STAMP)
-	$(PYTHON) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 -q
 
 test-fast: $(STAMP)
-	$(PYTHON) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow"
 
 check: $(STAMP)
-	$(PYTHON) -m ruff check leaflets tests bench
-	$(PYTHON) -m mypy leaflets
+	$(PY) -m ruff check leaflets tests bench
+	$(PY) -m mypy leaflets
 
 bench: $(STAMP)
-	$(PYTHON) bench/run.py
+	$(PY) bench/run.py
 
 clean:
-	rm -rf dist .make .pytest_cache build *.egg-info
+	rm -rf dist .make .venv .pytest_cache build *.egg-info
