@@ -5,6 +5,12 @@ files it names: an SVG logo, a typeface under an open licence with its licence t
 optionally the print shop's ICC profile. Every file resolves inside the brand's own folder: URLs,
 absolute paths, ``..`` and symbolic links that lead out are refused.
 
+A brand folder comes from outside, so each file is opened by a real parser for its kind and
+nothing is trusted by its bytes: the logo by defusedxml (no DTD, no entities, whatever its
+encoding; the web pages publish the re-serialised tree, never the file as given), each font by
+fontTools, the ICC profile by LittleCMS (:mod:`leaflets.icc`). Every file is measured with
+``stat`` before it is read and refused above its limit (``MAX_*_BYTES`` below).
+
 Errors raise :class:`BrandError`, whose message names the file and the place; the CLI turns it
 into exit code 2. Exception tree::
 
@@ -14,13 +20,18 @@ into exit code 2. Exception tree::
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
+import os
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from leaflets import icc
 from leaflets.content import display_path, load
 from leaflets.schema import check
 
@@ -29,6 +40,18 @@ DEFAULT_BRAND = "default"
 PAPER_MM: dict[str, tuple[int, int]] = {"A4": (210, 297), "A5": (148, 210)}
 TEXT_SCREEN = "#1a1a1a"  # body text on screen; in print, text is always 100 % K
 MIN_CONTRAST = 4.5  # WCAG 2.2 AA for body text
+
+# Limits on what a brand folder may hold, each checked with stat() before the file is read: a
+# symbolic link to a 3 GB file once made a build use 3.2 GB, and a 59 MB logo took 30 s to load.
+KIB, MIB = 1024, 1024 * 1024
+MAX_BRAND_JSON_BYTES = 256 * KIB
+MAX_LOGO_BYTES = 1 * MIB  # shipped logos are under 1 KiB
+MAX_FONT_BYTES = 20 * MIB  # each face; a full CJK face is about 16 MiB
+MAX_ICC_BYTES = icc.MAX_PROFILE_BYTES  # 10 MiB
+MAX_LICENCE_BYTES = 1 * MIB
+MAX_FOLDER_BYTES = 100 * MIB  # everything in the folder: the build reads it all to fingerprint the brand
+MAX_FOLDER_FILES = 1000
+MAX_LOGO_DEPTH = 64  # nesting of SVG elements (serialising is recursive)
 
 
 class BrandError(Exception):
@@ -215,6 +238,8 @@ def load_brand(name_or_path: str) -> Brand:
     folder = _find(name_or_path)
     brand_json = folder / BRAND_FILE
     display = display_path(brand_json)
+    _check_folder(folder)
+    _check_size(brand_json, MAX_BRAND_JSON_BYTES, display)
     doc = load(brand_json)
     problems = doc.findings if not doc.usable else doc.findings + check(doc, "brand")
     if not doc.usable and not doc.findings:
@@ -244,33 +269,81 @@ def _find(name_or_path: str) -> Path:
     raise BrandError(f"no brand called \"{name_or_path}\": use one of {choices}, or the path of a brand folder")
 
 
+def _size(limit: int) -> str:
+    return f"{limit // MIB} MiB" if limit % MIB == 0 else f"{limit // KIB} KiB"
+
+
+def _check_size(path: Path, limit: int, where: str) -> None:
+    """Refuse ``path`` above ``limit`` bytes, measured without reading it."""
+    size = path.stat().st_size
+    if size > limit:
+        raise BrandError(f"{where} is {size:,} bytes, over the limit of {_size(limit)} for this file: "
+                         "use a smaller file")
+
+
+def _check_folder(folder: Path) -> None:
+    """Before any file is read: refuse a symbolic link anywhere in the folder that leads out of it
+    (the renderer and the build's fingerprint would follow it), and a folder too big to read."""
+    root = folder.resolve()
+    sizes: dict[Path, int] = {}
+    for here, dirs, files in os.walk(root):  # does not descend into linked folders; their links are checked
+        for name in dirs + files:
+            path = Path(here, name)
+            if path.is_symlink():
+                _check_link(root, path)
+            if name in files and path.is_file():
+                sizes[path] = path.stat().st_size
+        if len(sizes) > MAX_FOLDER_FILES:
+            raise BrandError(f"{display_path(folder)}: the brand folder holds more than {MAX_FOLDER_FILES} files: "
+                             "keep only the brand's own files in it")
+    if sum(sizes.values()) > MAX_FOLDER_BYTES:
+        largest = max(sizes, key=lambda path: sizes[path])
+        raise BrandError(f"{display_path(folder)}: the brand folder holds {sum(sizes.values()):,} bytes, over the "
+                         f"limit of {_size(MAX_FOLDER_BYTES)}; the largest file is "
+                         f"{largest.relative_to(root).as_posix()} ({sizes[largest]:,} bytes)")
+
+
+def _check_link(root: Path, path: Path) -> None:
+    shown = path.relative_to(root).as_posix()
+    try:
+        target = path.resolve(strict=False)
+    except (OSError, RuntimeError) as exc:  # a loop of links
+        raise BrandError(f"{display_path(root)}: {shown} is a symbolic link that cannot be followed ({exc})") from exc
+    if not target.is_relative_to(root):
+        raise BrandError(f"{display_path(root)}: {shown} is a symbolic link that leads outside the brand folder "
+                         f"(to {target}): copy the file into the folder instead")
+
+
 def _build(folder: Path, display: str, data: dict[str, Any]) -> Brand:
-    def asset(value: str, where: str) -> Path:
-        return resolve_asset(folder, value, f"{display}: {where}")
+    def asset(value: str, where: str, max_bytes: int) -> Path:
+        return resolve_asset(folder, value, f"{display}: {where}", max_bytes=max_bytes)
 
     colours = Colours(**{
         role: Colour(spec["screen"].lower(), Cmyk(**spec["print"])) for role, spec in data["colours"].items()
     })
     _check_contrast(colours, display)
     face = data["typeface"]
-    faces = [FontFace(400, "normal", asset(face["regular"], "typeface.regular")),
-             FontFace(700, "normal", asset(face["bold"], "typeface.bold")),
-             FontFace(400, "italic", asset(face["italic"], "typeface.italic"))]
+    faces = [FontFace(400, "normal", asset(face["regular"], "typeface.regular", MAX_FONT_BYTES)),
+             FontFace(700, "normal", asset(face["bold"], "typeface.bold", MAX_FONT_BYTES)),
+             FontFace(400, "italic", asset(face["italic"], "typeface.italic", MAX_FONT_BYTES))]
     if "bold_italic" in face:
-        faces.append(FontFace(700, "italic", asset(face["bold_italic"], "typeface.bold_italic")))
+        faces.append(FontFace(700, "italic", asset(face["bold_italic"], "typeface.bold_italic", MAX_FONT_BYTES)))
     brand = Brand(
         name=folder.name,
         folder=folder,
         organisation=data["organisation"],
-        logo=asset(data["logo"]["file"], "logo.file"),
+        logo=asset(data["logo"]["file"], "logo.file", MAX_LOGO_BYTES),
         logo_alt=data["logo"]["alt"],
         colours=colours,
-        typeface=Typeface(face["family"], tuple(faces), asset(face["licence"], "typeface.licence")),
+        typeface=Typeface(face["family"], tuple(faces),
+                          asset(face["licence"], "typeface.licence", MAX_LICENCE_BYTES)),
         contact=BrandContact(**data["contact"]),
         paper=data.get("paper", "A4"),
         web_base=data.get("web_base"),
-        icc_profile=asset(data["icc_profile"], "icc_profile") if "icc_profile" in data else None,
+        icc_profile=asset(data["icc_profile"], "icc_profile", MAX_ICC_BYTES) if "icc_profile" in data else None,
     )
+    if brand.icc_profile is not None:
+        _check_icc(brand.icc_profile, f"{display}: icc_profile {brand.relative(brand.icc_profile)}")
     brand.glyphs()  # a font that cannot be read fails here, naming the file
     brand.logo_svg(cmyk=True)  # a logo that cannot be printed in CMYK fails here
     return brand
@@ -279,8 +352,9 @@ def _build(folder: Path, display: str, data: dict[str, Any]) -> Brand:
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def resolve_asset(folder: Path, reference: str, where: str) -> Path:
-    """The file ``reference`` names inside ``folder``; anything that leads elsewhere is refused."""
+def resolve_asset(folder: Path, reference: str, where: str, *, max_bytes: int | None = None) -> Path:
+    """The file ``reference`` names inside ``folder``; anything that leads elsewhere, or is larger
+    than ``max_bytes``, is refused."""
     plain = (f"name a file inside the brand folder {display_path(folder)} with a relative path "
              "such as \"fonts/Regular.ttf\"")
     if _SCHEME.match(reference) or reference.startswith("//"):
@@ -296,7 +370,16 @@ def resolve_asset(folder: Path, reference: str, where: str) -> Path:
                          f"{plain}")
     if not target.is_file():
         raise BrandError(f"{where} is \"{reference}\", but there is no such file in {display_path(folder)}")
+    if max_bytes is not None:
+        _check_size(target, max_bytes, f"{where} \"{reference}\"")
     return target
+
+
+def _check_icc(path: Path, where: str) -> None:
+    """The print PDF's output intent carries this profile: it must be a CMYK output profile."""
+    problem = icc.cmyk_output_problem(path.read_bytes())
+    if problem:
+        raise BrandError(f"{where} is not a usable CMYK output profile: {problem}")
 
 
 # --- colour contrast ---------------------------------------------------------------------------
@@ -327,19 +410,70 @@ def _check_contrast(colours: Colours, display: str) -> None:
 
 # --- fonts -------------------------------------------------------------------------------------
 
-def _coverage(brand: Brand) -> frozenset[int]:
-    from fontTools.ttLib import TTFont, TTLibError  # fontTools comes with WeasyPrint
+# The tables every face needs to be laid out and embedded, besides its outlines.
+_FONT_TABLES = ("head", "hhea", "maxp", "cmap", "hmtx", "name", "OS/2", "post")
 
+
+def _coverage(brand: Brand) -> frozenset[int]:
     common: set[int] | None = None
     for face in brand.typeface.faces:
         try:
-            with TTFont(face.path, lazy=True) as font:
-                cmap = set(font.getBestCmap() or {})
-        except (TTLibError, OSError, AssertionError, KeyError) as exc:
+            cmap = _font_cmap(face.path)
+        except Exception as exc:  # noqa: BLE001 - fontTools raises anything on a malformed font
+            detail = (str(exc).splitlines() or [""])[0][:200] or type(exc).__name__
             raise BrandError(f"{brand.display}: typeface file {brand.relative(face.path)} is not a TrueType or "
-                             f"OpenType font that can be read ({exc})") from exc
+                             f"OpenType font that can be read ({detail})") from exc
         common = cmap if common is None else common & cmap
     return frozenset(common or ())
+
+
+def _font_cmap(path: Path) -> set[int]:
+    """The code points of one font file, after opening it with fontTools (the library WeasyPrint
+    subsets with) and decompiling the tables a renderer needs: a truncated or corrupt face fails
+    here, naming the file, not halfway through a PDF."""
+    from fontTools.ttLib import TTFont
+
+    size = path.stat().st_size
+    with open(path, "rb") as stream:
+        if stream.read(4) == b"ttcf":  # fontTools needs a face number, and a huge count breaks it
+            raise ValueError("it is a font collection (TTC); name a single .ttf or .otf face")
+    with _font_errors() as errors, TTFont(path, lazy=True) as font:
+        if font.flavor:
+            raise ValueError(f"it is a {font.flavor.upper()} web font; PDF needs the .ttf or .otf font itself")
+        for tag, entry in font.reader.tables.items():
+            if entry.offset + entry.length > size:
+                raise ValueError(f"its {tag.strip()} table runs past the end of the file: it is truncated")
+        outlines = [tag for tag in ("glyf", "CFF ", "CFF2") if tag in font]
+        if not outlines:
+            raise ValueError("it has no glyph outlines (no glyf, CFF or CFF2 table)")
+        for tag in (*_FONT_TABLES, *outlines, *(("loca",) if "glyf" in outlines else ())):
+            if tag not in font:
+                raise ValueError(f"it has no {tag.strip()} table")
+            font[tag]  # noqa: B018 - reading the table decompiles it: a malformed one raises here
+        cmap = set(font.getBestCmap() or {})
+        if errors:  # fontTools patches some faults and only logs them: the font is still damaged
+            raise ValueError(errors[0])
+        return cmap
+
+
+@contextlib.contextmanager
+def _font_errors() -> Iterator[list[str]]:
+    """The errors fontTools logs (instead of raising) while a font is read, kept off stderr."""
+    errors: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            errors.append(record.getMessage())
+
+    logger = logging.getLogger("fontTools")
+    handler, propagate = Keep(logging.ERROR), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield errors
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 # --- the logo ----------------------------------------------------------------------------------
@@ -359,18 +493,53 @@ def _hex(value: str) -> str | None:
     return value if re.fullmatch(r"#[0-9a-f]{6}", value) else None
 
 
+class _Builder(ET.TreeBuilder):
+    """A tree builder that notes every processing instruction, the prolog's too (the tree keeps none)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.instructions: list[str] = []
+
+    def pi(self, target: str, text: str | None = None) -> ET.Element:
+        self.instructions.append(target)
+        return super().pi(target, text)
+
+
 @functools.lru_cache(maxsize=16)
 def _parse_svg(path: Path, mtime: float) -> ET.Element:
-    raw = path.read_bytes()
-    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
-        raise ValueError("it has a DOCTYPE or ENTITY declaration; a logo needs neither")
-    # The parser drops processing instructions, but the web pages publish the file as it is: an
-    # <?xml-stylesheet href=...?> would fetch from wherever it points when the logo is opened.
-    for target in re.findall(rb"<\?\s*([^\s?>]*)", raw):
-        if target.lower() != b"xml":
-            raise ValueError(f"it has a processing instruction <?{target.decode('utf-8', 'replace')} ...?>; "
-                             "a logo must be self-contained")
-    return ET.fromstring(raw)
+    """Parse with defusedxml, refusing any DTD, entity or external reference, in whatever encoding
+    the file declares (UTF-16 too: a check of the raw bytes as UTF-8 would miss it), and refuse
+    any processing instruction: an ``<?xml-stylesheet href=...?>`` fetches from wherever it points."""
+    import defusedxml.ElementTree as safe_et
+    from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+
+    builder = _Builder()
+    parser = safe_et.XMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    try:
+        parser.feed(path.read_bytes())
+        root = parser.close()
+    except DTDForbidden as exc:
+        raise ValueError(f"it has a DOCTYPE declaration (<!DOCTYPE {exc.name}>); a logo needs none") from exc
+    except EntitiesForbidden as exc:
+        raise ValueError(f"it declares an entity ({exc.name}); a logo needs none") from exc
+    except ExternalReferenceForbidden as exc:
+        raise ValueError("it refers to an external file; a logo must be self-contained") from exc
+    except LookupError as exc:  # an encoding Python does not know
+        raise ValueError(str(exc)) from exc
+    if builder.instructions:
+        raise ValueError(f"it has a processing instruction <?{builder.instructions[0]} ...?>; "
+                         "a logo must be self-contained")
+    _check_depth(root)
+    return root
+
+
+def _check_depth(root: ET.Element) -> None:
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_LOGO_DEPTH:
+            raise ValueError(f"its elements are nested more than {MAX_LOGO_DEPTH} deep")
+        stack.extend((child, depth + 1) for child in element)
 
 
 def _logo(brand: Brand, *, cmyk: bool) -> str:

@@ -21,6 +21,9 @@ previous ``manifest.json`` lists that this build did not produce (a leaflet sinc
 no longer asked for) are removed too, but only while they still have the hash leaflets wrote. Files
 leaflets never wrote are never touched. Each removal is reported in :attr:`BuildResult.removed`.
 
+The folder itself (checked and locked before rendering, ``manifest.json`` "in progress" while
+outputs are replaced, temporaries of a killed build removed) is :mod:`leaflets.outputs`' job.
+
 :func:`preview` renders one leaflet for its writer, errors and all (then with the DRAFT mark).
 """
 
@@ -39,9 +42,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from leaflets import __version__, check, content
+from leaflets import __version__, check, content, outputs
 from leaflets.config import load as load_config
 from leaflets.findings import Report
+from leaflets.outputs import write_atomic  # moved to leaflets.outputs; still importable from here
 
 FORMATS = ("html", "pdf")
 PROFILES = ("screen", "print")
@@ -89,6 +93,7 @@ class BuildResult:
     outputs: list[dict[str, Any]] = field(default_factory=list)  # the manifest entries
     removed: list[str] = field(default_factory=list)  # "path (why)" for each earlier output removed
     kept: list[str] = field(default_factory=list)  # earlier outputs not removed because they changed since
+    renamed: list[str] = field(default_factory=list)  # drafts named after their path: their id or language is unusable
 
     @property
     def ok(self) -> bool:
@@ -107,21 +112,45 @@ def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Seq
     _check_choices(profiles, PROFILES, "profile")
     the_brand = _load_brand(brand)
     out = Path(out_dir)
+    outputs.check_outside(out, paths)
+    with outputs.claim(out) as leftovers:  # checked and locked before minutes of rendering; see leaflets.outputs
+        try:
+            result = _build_into(out, paths, the_brand, formats=formats, profiles=profiles, jobs=jobs, draft=draft,
+                                 crop_marks=crop_marks, booklet=booklet)
+        except OSError as exc:  # a disk that filled up, a file made read-only half-way: one line, not a traceback
+            raise outputs.OutputError(f"{exc.filename or out}: cannot write the build: {exc.strerror or exc} "
+                                      f"({MANIFEST} says the build did not finish)") from None
+    result.removed[:0] = [f"{name} (a temporary file an interrupted build left)" for name in leftovers]
+    return result
+
+
+def _build_into(out: Path, paths: Sequence[str], the_brand: Any, *, formats: Sequence[str],
+                profiles: Sequence[str], jobs: int | None, draft: bool, crop_marks: bool,
+                booklet: bool) -> BuildResult:
+    """The build proper, holding the output folder's lock."""
     result = BuildResult()
     config = load_config()  # the same rules as `leaflets validate`; ConfigError is a UsageError
     previous = previous_outputs(out)
     dropped: dict[tuple[str, str], str] = {}  # (id, language) of leaflets refused or failed → why
 
     tasks: list[Task] = []
-    for path in content.discover(list(paths)):
-        doc = content.load(path)
-        findings = check.check_document(doc, config)
+    documents = [content.load(path) for path in content.discover(list(paths))]
+    clashes = check.duplicates([(doc.path, doc.display, check.identity(doc)) for doc in documents])
+    for doc in documents:
+        findings = check.check_document(doc, config) + clashes.get(doc.display, [])
         result.report.files.append(doc.display)
         result.report.extend(findings)
-        if any(f.is_error for f in findings) and not (draft and doc.usable):
-            result.refused.append(doc.display)
+        if any(f.is_error for f in findings) and not (draft and doc.usable) or doc.display in clashes:
+            result.refused.append(doc.display)  # a duplicate even as a draft: it would overwrite the other
             dropped[leaflet_key(doc.data, doc.display)] = "refused: the content has errors"
             continue
+        if (unusable := unnamed(leaflet_key(doc.data, doc.display), doc.display)) is not None:
+            result.failures.append(unusable)  # a draft whose id, language and path give no safe name
+            continue
+        if (guessed := leaflet_key(doc.data, doc.display))[0].startswith("?"):
+            result.renamed.append(f"{doc.display}: its id or language is not usable as a file name, so this draft's "
+                                  f"outputs are named {output_path(guessed[0][1:], guessed[1], 'html')[:-5]}.* "
+                                  "after its path")
         sha = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
         kinds = (["html"] if "html" in formats else []) + ([p for p in PROFILES if p in profiles]
                                                            if "pdf" in formats else [])
@@ -129,6 +158,8 @@ def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Seq
                        booklet and kind == "print") for kind in kinds]
 
     rendered = render_all(tasks, jobs or os.cpu_count() or 1)
+    outputs.check_targets(out, _targets(rendered, the_brand, formats))
+    outputs.begin(out, previous)  # manifest.json says "in progress" before any output is replaced or removed
 
     leaflets = []
     for item in rendered:
@@ -139,11 +170,16 @@ def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Seq
             dropped.setdefault(key, f"its {item.task.kind} output failed to render")
             continue
         relative = output_path(item.meta["id"], item.meta["language"], item.task.kind)
-        checked = _preflight(out / relative, item, result)
+        try:
+            target = inside(out, relative)
+        except BuildError as exc:
+            result.failures.append(f"{item.task.label}: {exc}")
+            continue
+        checked = _preflight(target, item, result)
         if checked is None:
             dropped.setdefault(key, f"its {item.task.kind} PDF failed preflight")
             continue
-        write_atomic(out / relative, item.data)
+        write_atomic(target, item.data)
         result.outputs.append(_entry(relative, item.data, item.task, item.meta, the_brand.name) | checked)
         if item.task.kind == "html":
             leaflets.append(item.task)
@@ -153,8 +189,18 @@ def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Seq
     if "html" in formats and leaflets:
         result.outputs += _write_web_extras(out, leaflets, the_brand)
     remove_stale(out, {entry["path"] for entry in result.outputs}, dropped, previous, result)
-    write_atomic(out / MANIFEST, manifest_bytes(result.outputs, the_brand.name))
+    write_atomic(inside(out, MANIFEST), manifest_bytes(result.outputs, the_brand.name))
     return result
+
+
+def _targets(rendered: list[Rendered], brand: Any, formats: Sequence[str]) -> list[str]:
+    """Every file the write phase may write, so that one it cannot take fails before any is written."""
+    names = [output_path(item.meta["id"], item.meta["language"], kind) for item in rendered
+             if item.meta and not item.error
+             for kind in [item.task.kind] + (["booklet"] if item.task.booklet else [])]
+    if "html" in formats:
+        names += ["index.html"] + [relative for _source, relative in web_assets(brand)]
+    return names
 
 
 # --- stale outputs: the folder holds what the manifest lists ------------------------------------
@@ -163,23 +209,39 @@ STALE_KINDS = ("html", "screen", "print", "booklet")
 
 
 def leaflet_key(data: Any, source: str) -> tuple[str, str]:
-    """(id, language) a leaflet's outputs are named by: from its data when it has them, else a guess
-    from its path (``content/<id>/<lang>.json``, as a refused file may not parse), marked with a
-    leading "?" so that only outputs the previous manifest lists are removed for it."""
-    if isinstance(data, dict) and isinstance(data.get("id"), str) and isinstance(data.get("language"), str):
-        return data["id"], data["language"]
-    path = Path(source)
-    return "?" + path.parent.name, path.stem
+    """(id, language) a leaflet's outputs are named by: from its data when the schema allows them as
+    names (see leaflets.names: content never names a file unchecked), else a guess from its path
+    (slugs of ``content/<folder>/<stem>.json``, as a refused file may not parse), the id marked with
+    a leading "?" so that only outputs the previous manifest lists are removed for it. A draft is
+    named the same way (see :func:`_model`); either slug may be "" (see :func:`unnamed`)."""
+    from leaflets import names
+
+    guess_id, guess_language = names.from_path(source)
+    given = data if isinstance(data, dict) else {}
+    leaflet_id = given.get("id") if names.valid_id(given.get("id")) else None
+    language = given.get("language") if names.valid_language(given.get("language")) else None
+    if leaflet_id is not None and language is not None:
+        return leaflet_id, language
+    return "?" + (leaflet_id or guess_id), language or guess_language
+
+
+def unnamed(key: tuple[str, str], source: str, doing: str = "be built, even as a draft") -> str | None:
+    """Why a draft cannot be built when neither its content nor its path gives it a usable name, else None."""
+    if key[0].removeprefix("?") and key[1]:
+        return None
+    return (f"{source}: cannot {doing}: its id or language is not usable as a file name, and neither is its "
+            "path: name the file content/<id>/<language>.json (letters, digits, hyphens)")
 
 
 def previous_outputs(out: Path) -> dict[str, str]:
     """path → SHA-256 of every output the manifest already in ``out`` lists (empty when there is
-    none, or it is not a manifest leaflets wrote)."""
+    none, or it is not a manifest leaflets wrote). A manifest left "in progress" by a build that was
+    killed lists the outputs of the build before it as ``earlier_outputs``."""
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("tool") != "leaflets":
             return {}
-        return {entry["path"]: entry["sha256"] for entry in manifest["outputs"]
+        return {entry["path"]: entry["sha256"] for entry in manifest["outputs"] + manifest.get("earlier_outputs", [])
                 if isinstance(entry.get("path"), str) and isinstance(entry.get("sha256"), str)}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
@@ -264,10 +326,10 @@ def _write_booklet(out: Path, relative: str, item: Rendered, result: BuildResult
     from leaflets.booklet import BookletError, impose_bytes
 
     booklet_relative = output_path(item.meta["id"], item.meta["language"], "booklet")
-    path = out / booklet_relative
     try:
-        data, _sides = impose_bytes(out / relative)
-    except BookletError as exc:
+        path = inside(out, booklet_relative)
+        data, _sides = impose_bytes(inside(out, relative))
+    except (BookletError, BuildError) as exc:
         result.failures.append(f"{item.task.label}: cannot impose the booklet: {exc}")
         return False
     # print profile; no page-count check: a sheet side is not a booklet page, so its count is free
@@ -302,6 +364,32 @@ def _load_brand(name_or_path: str) -> Any:
 def output_path(leaflet_id: str, language: str, kind: str) -> str:
     suffix = ".html" if kind == "html" else f".{kind}.pdf"
     return f"{leaflet_id}.{language}{suffix}"
+
+
+# The longest file name written, in bytes: the usual limit of 255 less write_atomic's temporary affixes.
+NAME_MAX = 255 - len("..12345678.tmp")
+
+
+def inside(out: Path, relative: str) -> Path:
+    """``out / relative``, once resolving it (links and all) proves it lies inside ``out``; raises
+    BuildError otherwise. Called before every write: output names come from validated values (see
+    leaflets.names), and this proves it again, so no content, link or mistake writes elsewhere."""
+    from pathlib import PurePosixPath
+
+    shown = relative if len(relative) <= 80 else relative[:77] + "..."
+    parts = PurePosixPath(relative).parts
+    if (not parts or PurePosixPath(relative).is_absolute() or ".." in parts or "\\" in relative
+            or "\0" in relative or any(len(part.encode("utf-8", "surrogatepass")) > NAME_MAX for part in parts)):
+        raise BuildError(f"refusing to write {shown!r}: not a plain file name inside {out}")
+    path = out.joinpath(*parts)
+    try:
+        root, resolved = out.resolve(), path.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of links, an unreadable folder
+        raise BuildError(f"refusing to write {shown!r}: cannot resolve it inside {out}: {exc}") from None
+    if resolved == root or not resolved.is_relative_to(root):
+        raise BuildError(f"refusing to write {shown!r}: it resolves to {resolved}, outside {out} "
+                         "(a symbolic link on the way?)")
+    return path
 
 
 def _entry(relative: str, data: bytes, task: Task | None, meta: dict[str, str], brand: str) -> dict[str, Any]:
@@ -343,7 +431,8 @@ class PreviewResult:
 def preview(path: str, out_dir: str | os.PathLike[str] | None = None, *, brand: str = "default",
             pdf: bool = False) -> PreviewResult:
     """Render one leaflet's web page (and with ``pdf`` its screen PDF) for its writer, even when it
-    has errors, then with the DRAFT mark. Writes into ``out_dir`` (default: a fresh temporary folder)
+    has errors, then with the DRAFT mark. Writes into ``out_dir`` (default: the leaflet's own preview
+    folder, emptied first: see :func:`preview_folder`)
     with the index page and brand assets, but no manifest: a preview is never a build, and a folder
     that holds a build's ``manifest.json`` is refused. Raises BuildError or content.UsageError."""
     files = content.discover([path])
@@ -358,11 +447,14 @@ def preview(path: str, out_dir: str | os.PathLike[str] | None = None, *, brand: 
     doc = content.load(files[0])
     findings = check.check_document(doc, config)
     draft = any(f.is_error for f in findings)
-    out = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="leaflets-preview-"))
+    out = Path(out_dir) if out_dir is not None else preview_folder(leaflet_key(doc.data, doc.display))
     result = PreviewResult(out, Report(findings, [doc.display]), {doc.display: doc.text}, draft)
     if not doc.usable:
         result.failures.append(f"{doc.display}: cannot be previewed: the file is not a readable leaflet "
                                "(see the errors above)")
+        return result
+    if (unusable := unnamed(leaflet_key(doc.data, doc.display), doc.display, "be previewed")) is not None:
+        result.failures.append(unusable)
         return result
     sha = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
     kinds = ["html"] + (["screen"] if pdf else [])
@@ -376,8 +468,13 @@ def preview(path: str, out_dir: str | os.PathLike[str] | None = None, *, brand: 
             dropped.setdefault(key, f"its {item.task.kind} output failed to render")
             continue
         relative = output_path(item.meta["id"], item.meta["language"], item.task.kind)
-        write_atomic(out / relative, item.data)
-        result.outputs.append(out / relative)
+        try:
+            target = inside(out, relative)
+        except BuildError as exc:
+            result.failures.append(f"{item.task.label}: {exc}")
+            continue
+        write_atomic(target, item.data)
+        result.outputs.append(target)
         produced.add(relative)
         if item.task.kind == "html":
             produced.update(entry["path"] for entry in _write_web_extras(out, [item.task], the_brand))
@@ -388,6 +485,32 @@ def preview(path: str, out_dir: str | os.PathLike[str] | None = None, *, brand: 
     return result
 
 
+def preview_folder(key: tuple[str, str]) -> Path:
+    """``<tmp>/leaflets-preview-<uid>/<id>.<lang>/``, emptied: each leaflet's previews reuse one
+    folder instead of leaving a new one behind each time. The parent is this user's own (mode 0700;
+    refused when it is a link or another user's), as the temporary folder is shared."""
+    import shutil
+    import stat
+
+    root = Path(tempfile.gettempdir()) / f"leaflets-preview-{os.getuid()}"
+    folder = root / (".".join(part for part in (key[0].removeprefix("?"), key[1]) if part) or "leaflet")
+    try:
+        root.mkdir(mode=0o700, exist_ok=True)
+        status = root.lstat()
+        if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid():
+            raise BuildError(f"{root}: not a folder of your own, so previews are not written there: remove it, "
+                             "or preview with --out DIR")
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)  # every file of the last preview: none may pass for this one
+        else:
+            folder.unlink(missing_ok=True)
+        folder.mkdir(mode=0o700)
+    except OSError as exc:
+        raise BuildError(f"{exc.filename or folder}: cannot prepare the preview folder: {exc.strerror or exc}; "
+                         "preview with --out DIR") from None
+    return folder
+
+
 # --- rendering (runs in worker processes) -------------------------------------------------------
 
 def render_all(tasks: list[Task], jobs: int) -> list[Rendered]:
@@ -395,7 +518,8 @@ def render_all(tasks: list[Task], jobs: int) -> list[Rendered]:
     if jobs <= 1 or len(tasks) <= 1:
         return [render_task(task) for task in tasks]
     results: dict[int, Rendered] = {}
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=die_with_parent,
+                                                initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(render_task, task): i for i, task in enumerate(tasks)}
         for future in concurrent.futures.as_completed(futures):
             i = futures[future]
@@ -409,6 +533,20 @@ def render_all(tasks: list[Task], jobs: int) -> list[Rendered]:
     return [results[i] for i in range(len(tasks))]
 
 
+def die_with_parent(parent: int) -> None:
+    """Pool initializer: a worker is killed when the build is (even by SIGKILL, which the build cannot
+    catch to stop its workers), instead of rendering on for minutes with no one to take its output."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform == "linux":
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the build died before the line above: nobody will take our output
+        os._exit(1)
+
+
 def render_task(task: Task) -> Rendered:
     """Model, HTML and (for PDF profiles) WeasyPrint for one output. Never raises."""
     try:
@@ -419,6 +557,8 @@ def render_task(task: Task) -> Rendered:
                                     f"{type(exc).__name__}: {exc}")
     meta = {"id": leaflet.id, "language": leaflet.language, "version": leaflet.version,
             "status": str(leaflet.status)}
+    if leaflet.approved and leaflet.approval and leaflet.approval.content_sha256:  # what the sign-off covers
+        meta["approval_sha256"] = leaflet.approval.content_sha256
     try:
         data = _render(task, leaflet, brand)
     except Exception as exc:
@@ -549,11 +689,10 @@ def _write_web_extras(out: Path, tasks: list[Task], brand: Any) -> list[dict[str
     leaflets.sort(key=lambda leaflet: (leaflet.title.casefold(), leaflet.language, leaflet.id))
     entries = []
     index = html.render_index(leaflets, brand).encode("utf-8")
-    write_atomic(out / "index.html", index)
+    write_atomic(inside(out, "index.html"), index)
     entries.append(_entry("index.html", index, None, {}, brand.name))
-    for source, relative in web_assets(brand):
-        data = source.read_bytes()
-        write_atomic(out / relative, data)
+    for relative, data in html.web_asset_data(brand):  # the logo re-serialised, not copied
+        write_atomic(inside(out, relative), data)
         entries.append(_entry(relative, data, None, {}, brand.name))
     return entries
 
@@ -563,22 +702,3 @@ def web_assets(brand: Any) -> list[tuple[Path, str]]:
     from leaflets.render import html
 
     return [(Path(source), relative) for source, relative in html.web_assets(brand)]
-
-
-# --- writing -------------------------------------------------------------------------------------
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

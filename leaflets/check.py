@@ -27,19 +27,53 @@ def check_document(doc: content.Document, config: Config | None = None) -> list[
     return findings
 
 
+Identity = tuple[str, str]  # (id, language): the names a build writes a leaflet's outputs under
+
+
+def identity(doc: content.Document) -> Identity | None:
+    """The leaflet's (id, language) when both are text, else None (the schema reports why)."""
+    data = doc.data if doc.usable else None
+    if isinstance(data, dict) and isinstance(data.get("id"), str) and isinstance(data.get("language"), str):
+        return data["id"], data["language"]
+    return None
+
+
+def duplicates(files: list[tuple[Path, str, Identity | None]]) -> dict[str, list[Finding]]:
+    """display path → an LF011 finding for each file whose (id, language) another file has too, naming
+    the other. Every holder gets one: a build would write both leaflets to the same files, one over
+    the other, and which of them is right is for a person to say."""
+    holders: dict[Identity, list[tuple[Path, str]]] = {}
+    for path, display, key in files:
+        if key is not None:
+            holders.setdefault(key, []).append((path, display))
+    clashes: dict[str, list[Finding]] = {}
+    for (leaflet_id, language), files_with_it in holders.items():
+        if len(files_with_it) < 2:
+            continue
+        for path, display in files_with_it:
+            others = [other for _, other in files_with_it if other != display]
+            named = others[0] + (f" (and {len(others) - 1} more)" if len(others) > 1 else "")
+            doc = content.load(path)  # again, for the place of its id: only duplicates pay for that
+            clashes[display] = [doc.finding(
+                "LF011", f"the id \"{leaflet_id}\" and language \"{language}\" are also those of {named}: a build "
+                f"would write both to {leaflet_id}.{language}.*, one over the other; give one of them another id "
+                "(and folder), or remove the copy", "/id")]
+    return clashes
+
+
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
 
-CheckedFile = tuple[str, list[Finding], str]
+CheckedFile = tuple[str, list[Finding], str, Identity | None]
 
 
 def _check_files(paths: list[Path], config: Config | None) -> list[CheckedFile]:
-    """(display path, findings, text) for each file; the text only where there are findings."""
+    """(display path, findings, text, identity) for each file; the text only where there are findings."""
     checked = []
     for path in paths:
         doc = content.load(path)
         findings = check_document(doc, config)
-        checked.append((doc.display, findings, doc.text if findings else ""))
+        checked.append((doc.display, findings, doc.text if findings else "", identity(doc)))
     return checked
 
 
@@ -73,11 +107,12 @@ def check_paths(paths: list[str], config: Config | None = None, *, jobs: int | N
     jobs = min(jobs or os.cpu_count() or 1, len(files))
     use_pool = jobs > 1 and len(files) >= PARALLEL_THRESHOLD and sys.platform == "linux"
     checked = _in_parallel(files, config, jobs) if use_pool else _check_files(files, config)
+    clashes = duplicates([(path, display, key) for path, (display, _, _, key) in zip(files, checked, strict=True)])
     report = Report()
     sources: dict[str, str] = {}
-    for display, findings, text in checked:
+    for path, (display, findings, text, _key) in zip(files, checked, strict=True):
         report.files.append(display)
-        report.extend(findings)
-        if text:
-            sources[display] = text
+        report.extend(findings + clashes.get(display, []))
+        if text or display in clashes:
+            sources[display] = text or content.load(path).text
     return report, sources

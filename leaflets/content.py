@@ -40,6 +40,8 @@ LOAD_CODES: dict[str, tuple[str, str]] = {
     "LF008": ("too-deep", "Objects or lists are nested deeper than a leaflet can be."),
     "LF009": ("not-a-number", "NaN or Infinity is not JSON."),
     "LF010": ("not-an-object", "A leaflet file must hold one JSON object."),
+    "LF011": ("duplicate-leaflet", "Two files hold the same leaflet id and language; a build would write one "
+              "over the other."),
 }
 
 
@@ -102,12 +104,23 @@ _TOKEN = re.compile(
 )
 
 
+# What ends a line, as editors count lines: LF, CRLF, and a lone CR (old Mac files). Reporters use it too.
+LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """Line and column (1-based) of ``offset`` in ``text``, without scanning the JSON (for errors)."""
+    breaks = LINE_BREAK.findall(text, 0, offset)
+    line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    return len(breaks) + 1, offset - line_start + 1
+
+
 class Scan:
     """Positions of every key and value in a JSON text, duplicate keys, and NaN/Infinity tokens."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._line_starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
         self.positions: dict[str, tuple[int, int]] = {"": (1, 1)}
         self.duplicates: list[tuple[str, str, tuple[int, int], tuple[int, int]]] = []
         self.not_numbers: list[tuple[str, tuple[int, int]]] = []
@@ -226,6 +239,10 @@ def load(path: Path) -> Document:
     doc = Document(path=path, display=display_path(path))
     try:
         status = path.stat()
+        if stat.S_ISDIR(status.st_mode):  # only discover() passes a folder: one it could not list
+            doc.findings.append(doc.finding("LF001", f"cannot read this folder, so no leaflet in it was checked: "
+                                            f"{_listing_error(path)}", line=1, column=1))
+            return doc
         if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
             doc.findings.append(doc.finding(
                 "LF001", "cannot read the file: it is not a regular file (a pipe, socket or device)",
@@ -248,6 +265,14 @@ def load(path: Path) -> Document:
     return parse(doc, raw)
 
 
+def _listing_error(folder: Path) -> str:
+    try:
+        os.listdir(folder)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return "it is a folder, not a file"
+
+
 def parse(doc: Document, raw: bytes) -> Document:
     if raw.startswith(b"\xef\xbb\xbf"):
         doc.findings.append(doc.finding(
@@ -257,9 +282,8 @@ def parse(doc: Document, raw: bytes) -> Document:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        column = len(raw[line_start:exc.start].decode("utf-8", "replace")) + 1
+        before = raw[:exc.start].decode("utf-8")  # all good up to the fault
+        line, column = line_col(before, len(before))
         doc.findings.append(doc.finding(
             "LF005", f"byte 0x{raw[exc.start]:02x} is not UTF-8 text: save the file as UTF-8 "
             "(it may have been saved as Windows-1252 or Latin-1)", line=line, column=column))
@@ -288,7 +312,8 @@ def parse(doc: Document, raw: bytes) -> Document:
         return doc
     except json.JSONDecodeError as exc:
         message = next((plain for raw_msg, plain in _JSON_MESSAGES.items() if exc.msg.startswith(raw_msg)), exc.msg)
-        doc.findings.append(doc.finding("LF006", f"invalid JSON: {message}", line=exc.lineno, column=exc.colno))
+        line, column = line_col(text, exc.pos)  # json counts only "\n" as a line break
+        doc.findings.append(doc.finding("LF006", f"invalid JSON: {message}", line=line, column=column))
         return doc
     except RecursionError:
         doc.findings.append(doc.finding(
@@ -360,29 +385,41 @@ def _strings(value: Any) -> Iterator[str]:
 
 # --- discovery ---------------------------------------------------------------------------------
 
+# A leaflet's file name: its language tag (the schema's pattern for `language`) and .json
+LEAFLET_NAME = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?\.json$")
+
+
 def _json_files(folder: Path) -> Iterator[Path]:
-    for root, dirs, files in os.walk(folder):
+    """Every ``<id>/<lang>.json`` under ``folder`` (not a build's manifest.json, a brand.json or other
+    JSON that happens to be there), and every folder that cannot be listed: load() reports it, so a
+    folder of leaflets that was not checked is an error rather than silently left out."""
+    unreadable: list[Path] = []
+    for root, dirs, files in os.walk(folder, onerror=lambda error: unreadable.append(Path(error.filename))):
+        yield from unreadable
+        unreadable.clear()
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in {"node_modules", "__pycache__"})
         for name in sorted(files):
-            if name.endswith(".json") and not name.startswith("."):
+            if LEAFLET_NAME.match(name):
                 yield Path(root) / name
+    yield from unreadable
 
 
 def discover(paths: list[str]) -> list[Path]:
-    """The leaflet files named by ``paths`` (files, or folders searched recursively for *.json)."""
+    """The leaflet files named by ``paths``: files, or folders searched recursively for ``<id>/<lang>.json``."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             files = list(_json_files(path))
             if not files:
-                raise UsageError(f"{raw}: no leaflets (*.json files) in this folder")
+                raise UsageError(f"{raw}: no leaflets (<id>/<lang>.json files, such as spinal-fusion/en.json) "
+                                 "in this folder")
             found.extend(files)
         elif path.exists() or path.is_symlink():  # a broken or looping link: load() says why
             found.append(path)
         else:
             raise UsageError(f"{raw}: no such file or folder")
-    unique: dict[Path, None] = {}
+    unique: dict[str, Path] = {}  # one file named twice (by a relative and an absolute path, or a link) is one
     for path in found:
-        unique.setdefault(path, None)
-    return list(unique)
+        unique.setdefault(os.path.realpath(path), path)
+    return list(unique.values())

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any, Literal
@@ -29,6 +30,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import escape
+
+from leaflets.schema import value_problem
 
 Status = Literal["draft", "in-review", "approved"]
 STATUS_VALUES: tuple[Status, ...] = ("draft", "in-review", "approved")
@@ -82,6 +85,13 @@ def plain_text(text: Text) -> str:
 
 # The schema's finding codes (leaflets.schema.SCHEMA_CODES) a placeholder points the writer to.
 MISSING, WRONG_TYPE, NOT_ALLOWED, EMPTY, BAD_FORMAT = "LS001", "LS003", "LS004", "LS005", "LS006"
+# The schema's definitions of the values the pages make links of (leaflets.schema.value_problem).
+URL, EMAIL, PHONE = "$defs/url", "$defs/contact/properties/email", "$defs/contact/properties/phone"
+
+
+def _sha256(value: Any) -> str | None:
+    """A recorded content hash, or None when absent or malformed (the schema reports that one)."""
+    return value if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value) else None
 
 
 class Placeholder(str):
@@ -194,6 +204,33 @@ class _Reader:
         if key not in parent:
             return None
         return self.text(parent, key, pointer)
+
+    def not_a_name(self, name: str, value: str) -> Placeholder | None:
+        """The placeholder of an ``id`` or ``language`` that breaks the schema's definition: outputs
+        are named after them, so a draft's must not be ``../x``, ``/`` or 5,000 characters long (its
+        outputs take the fallback names instead; see leaflets.names)."""
+        problem = value_problem(f"properties/{name}", value)
+        if problem is None:
+            return None
+        return self.problem("not allowed", name, "/" + name, problem[0],
+                            f" (not usable as a file name: {problem[1] or 'see the schema'})")
+
+    def optional_checked(self, parent: Any, key: str, pointer: str, definition: str) -> str | None:
+        """An optional text that must keep the schema's ``definition`` (a web address, an e-mail
+        address, a phone number) because the page makes it a link; in a draft, one that does not is
+        its raw text with a placeholder, and so never a link (see leaflets.render.html.href)."""
+        value = self.optional_text(parent, key, pointer)
+        if value is None or isinstance(value, Placeholder):
+            return value
+        problem = value_problem(definition, value)
+        if problem is None:
+            return value
+        if not self.draft:
+            raise ContentError(f"{pointer}: {problem[1] or 'not allowed'}")
+        self.made += 1
+        where = "" if pointer == "/" + key else f" at {pointer}"
+        return Placeholder(f"{value} [not allowed: {key} – {problem[1] or 'see the schema'}, "
+                           f"see finding {problem[0]}{where}]")
 
     def strings(self, parent: Any, key: str, pointer: str, *, required: bool = True) -> tuple[str, ...]:
         values, gap = self.items(parent, key, pointer, required=required)
@@ -327,6 +364,7 @@ class Approval:
     role: str
     date: dt.date | None  # None only in a draft whose approval date is not a date
     date_words: str
+    content_sha256: str | None = None  # the clinical content approved (leaflets.clinical), if recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -517,7 +555,8 @@ class Leaflet:
     def from_data(cls, data: dict[str, Any], *, source_sha256: str, draft: bool = False,
                   fallback_id: str = "leaflet", fallback_language: str = "en") -> Leaflet:
         """The model of schema-valid ``data``; with ``draft``, of any JSON object (see the module's
-        doc). ``fallback_id`` and ``fallback_language`` name a draft whose own are unusable."""
+        doc). ``fallback_id`` and ``fallback_language`` name a draft whose own are missing, or not
+        what the schema allows (outputs are named after them: see leaflets.names)."""
         read = _Reader(draft)
         gaps: list[tuple[str, Placeholder]] = []
 
@@ -533,8 +572,14 @@ class Leaflet:
         if not isinstance(leaflet_id, str) or not leaflet_id:
             gap("id", read.unusable(data, "id", "/id"))
             leaflet_id = fallback_id
+        elif (problem := read.not_a_name("id", leaflet_id)) is not None:
+            gap("id", problem)
+            leaflet_id = fallback_id
         if not isinstance(language, str) or not language:
             gap("language", read.unusable(data, "language", "/language"))
+            language = fallback_language
+        elif (problem := read.not_a_name("language", language)) is not None:
+            gap("language", problem)
             language = fallback_language
         status = read.text(data, "status", "/status")
         if draft and not isinstance(status, Placeholder) and status not in STATUS_VALUES:
@@ -547,7 +592,8 @@ class Leaflet:
             approved, _ = read.obj(data, "approval", "/approval")
             approved_on, approved_words = read.date(approved, "date", "/approval/date", language)
             approval = Approval(read.text(approved, "name", "/approval/name"),
-                                read.text(approved, "role", "/approval/role"), approved_on, approved_words)
+                                read.text(approved, "role", "/approval/role"), approved_on, approved_words,
+                                _sha256(approved.get("content_sha256") if isinstance(approved, dict) else None))
 
         authors, missing = read.objects(data, "authors", "/authors")
         gap("authors", missing)
@@ -579,7 +625,8 @@ class Leaflet:
             approval=approval,
             sources=tuple(
                 Source(read.text(s, "title", f"{at}/title"), read.text(s, "kind", f"{at}/kind"),
-                       read.optional_text(s, "publisher", f"{at}/publisher"), read.optional_text(s, "url", f"{at}/url"),
+                       read.optional_text(s, "publisher", f"{at}/publisher"),
+                       read.optional_checked(s, "url", f"{at}/url", URL),
                        read.date(s, "accessed", f"{at}/accessed", language)[0] if "accessed" in s else None,
                        read.optional_text(s, "note", f"{at}/note"))
                 for s, at in sources
@@ -618,9 +665,9 @@ class Leaflet:
                            for g, at in glossary),
             contact=Contact(
                 read.blocks(contact, "text", "/contact/text") if not contact_missing else (Paragraph(contact_missing),),
-                read.optional_text(contact, "phone", "/contact/phone"),
-                read.optional_text(contact, "email", "/contact/email"),
-                read.optional_text(contact, "web", "/contact/web")),
+                read.optional_checked(contact, "phone", "/contact/phone", PHONE),
+                read.optional_checked(contact, "email", "/contact/email", EMAIL),
+                read.optional_checked(contact, "web", "/contact/web", URL)),
             disclaimer=read.text(data, "disclaimer", "/disclaimer"),
             source_sha256=source_sha256,
             gaps=tuple(gaps),

@@ -10,8 +10,13 @@ Page-level findings that are the same on several pages are merged into one ("pag
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
+import os
 import re
+import stat
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +27,13 @@ from leaflets.findings import Finding, Report, Severity
 MM = 72 / 25.4
 MIN_BLEED_MM = 3.0
 MAX_PAGES = 1000  # a leaflet never has this many; above it only file-level checks run
+# A leaflet page's content is some 25 kB and a thousand operators. A hostile or runaway file can hold
+# a megabyte that inflates to a gigabyte, or a million operators in 28 kB: past these limits a page
+# is reported as too complex to check, instead of taking minutes and gigabytes.
+MAX_CONTENT_BYTES = 1024 * 1024  # one page's content, forms, patterns and appearances, decoded
+MAX_OPERATORS = 100_000  # one page's operators, a form's counted each time it is drawn
+MAX_FILE_CONTENT_BYTES, MAX_FILE_OPERATORS = 16 * MAX_CONTENT_BYTES, 5 * MAX_OPERATORS  # all pages together
+MAX_METADATA_BYTES = 4 * 1024 * 1024  # the XMP metadata, decoded
 PPI_WARN, PPI_ERROR = 300, 150
 HAIRLINE_PT = 0.25
 SIZE_TOLERANCE_PT = 2.0
@@ -149,12 +161,25 @@ BOOKLET_COUNT = _rule("PP015", "booklet-page-count", "error", "print",
     "added by the shop, in places you did not choose.",
     "Pad with useful pages (notes, questions to ask your care team): "
     "`leaflets.booklet.pages_to_add(n)` says how many.")
+INTENT_PROFILE = _rule("PP016", "output-intent-profile", "error", "print",
+    "The output intent's profile is not a usable CMYK output profile.",
+    "The RIP converts colour for the press with the output intent's DestOutputProfile; an sRGB, Lab or "
+    "truncated profile there (or one whose /N does not match it) makes the file claim a press condition "
+    "it does not describe, and the press prints colour nobody chose.",
+    "Use the print shop's CMYK output profile (an ICC output-class CMYK profile, e.g. FOGRA39) as the "
+    "brand's `icc_profile`, or leave it out to use the one shipped with leaflets.")
 JAVASCRIPT = _rule("PF006", "javascript", "error", BOTH, "The PDF contains JavaScript.",
     "Print workflows reject scripts and hospital mail filters quarantine PDFs that run code.",
     "Remove form scripts and open actions; leaflets need none.")
 EMBEDDED_FILES = _rule("PF007", "embedded-files", "error", BOTH, "The PDF has embedded files.",
     "Attachments are not printed, may leak data, and PDF/X forbids them.",
     "Remove attachments, or pass --allow-embedded-files if they are intended.")
+TOO_COMPLEX = _rule("PF008", "too-complex", "error", BOTH, "A page or the metadata is too complex to check.",
+    f"A page whose content decodes to over {MAX_CONTENT_BYTES // 1024 ** 2} MB or draws over "
+    f"{MAX_OPERATORS:,} operators (a leaflet page has some 25 kB and a thousand), or metadata over "
+    f"{MAX_METADATA_BYTES // 1024 ** 2} MB, is not checked: such a file is a runaway export or made to exhaust "
+    "the checker, and a RIP or screen reader may choke on it too. What was not checked is not proven.",
+    "Re-export the PDF from its source; flatten or simplify vector artwork drawn with huge numbers of paths.")
 
 NOT_TAGGED = _rule("PU001", "not-tagged", "error", "screen", "The PDF is not tagged.",
     "Without a structure tree (StructTreeRoot, MarkInfo /Marked true) a screen reader reads text in "
@@ -187,6 +212,11 @@ LINK_NO_CONTENTS = _rule("PU009", "link-without-contents", "error", "screen",
     "A link annotation has no /Contents description.",
     "Screen readers announce 'link' without saying where it goes.",
     "Give links meaningful text; PDF/UA-1 rendering writes it as /Contents.")
+STRUCTURE_CYCLE = _rule("PU011", "structure-tree-cycle", "error", "screen",
+    "The structure tree loops back on itself.",
+    "A structure element is its own ancestor, so the tree never ends: assistive technology that follows "
+    "it hangs, crashes or reads the same content forever, and what lies inside the loop is not checked.",
+    "Re-export the PDF from its source; do not post-process it with tools that rewrite the structure tree.")
 # fmt: on
 
 
@@ -258,6 +288,9 @@ def preflight_file(path: str | Path, options: Options | None = None, data: bytes
     display = str(path)
     if data is None:
         try:
+            if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block forever, a device never end
+                return _merge(display, [_Raw(NOT_PDF, 0, "", "cannot read the file: it is not a regular file "
+                                             "(a pipe, socket or device)")])
             with open(path, "rb") as fh:
                 head = fh.read(1024)
         except OSError as exc:
@@ -329,6 +362,9 @@ def _check_file(pdf, options: Options) -> Iterator[_Raw]:
             yield _Raw(JAVASCRIPT, 0, "/Root", "the PDF runs JavaScript; print workflows and mail filters reject it")
         if "/EmbeddedFiles" in names and not options.allow_embedded_files:
             yield _Raw(EMBEDDED_FILES, 0, "/Root/Names/EmbeddedFiles", "the PDF carries attached files")
+        if not _metadata_bounded(root.get("/Metadata")):
+            yield _Raw(TOO_COMPLEX, 0, "/Root/Metadata", "the XMP metadata is too large to check (over "
+                       f"{MAX_METADATA_BYTES // 1024 ** 2} MB decoded); it was not read")
     except pikepdf.PdfError as exc:
         yield _Raw(DAMAGED, 0, "", f"the document catalogue cannot be read ({_short(exc)})")
 
@@ -345,7 +381,9 @@ def _has_js_action(action) -> bool:
 def _xmp(pdf) -> str:
     try:
         meta = pdf.Root.get("/Metadata")
-        return meta.read_bytes().decode("utf-8", "replace") if meta is not None else ""
+        if meta is None or not _metadata_bounded(meta):  # PF008 says so
+            return ""
+        return meta.read_bytes().decode("utf-8", "replace")
     except Exception:  # noqa: BLE001 - unreadable metadata is the same as none for these checks
         return ""
 
@@ -410,6 +448,7 @@ def _check_print(pdf, options: Options) -> Iterator[_Raw]:
     yield from _check_pdfx(pdf, variant)
     rules = _variant_rules(pdf, variant)
     sizes: dict[tuple[int, int], list[int]] = {}
+    budget = _Budget(MAX_FILE_CONTENT_BYTES, MAX_FILE_OPERATORS)
     for number, page in enumerate(pdf.pages, start=1):
         media = _box(page, "/MediaBox")
         trim = _box(page, "/TrimBox")
@@ -426,7 +465,7 @@ def _check_print(pdf, options: Options) -> Iterator[_Raw]:
             yield _Raw(PAGE_SIZE_UNKNOWN, number, "/TrimBox", f"trim size {_mm(w)} × {_mm(h)} is not one of "
                        f"{', '.join(options.trim_sizes)}")
         yield from _check_bleed(number, trim, bleed)
-        scan = _scan_page(page, trim, bleed)
+        scan = _scan_page(page, trim, bleed, budget)
         yield from _print_page_findings(number, scan, rules, trim, bleed)
         if rules.no_transparency:
             if page.obj.get("/Group") is not None and page.obj.Group.get("/S") == pikepdf.Name.Transparency:
@@ -464,6 +503,32 @@ def _check_pdfx(pdf, variant: str) -> Iterator[_Raw]:
     elif profile is not None and variant.startswith("PDF/X-1") and int(profile.get("/N", 0)) != 4:
         yield _Raw(OUTPUT_INTENT, 0, "/Root/OutputIntents[0]/DestOutputProfile", f"{variant} needs a CMYK "
                    f"output profile; this one has {int(profile.get('/N', 0))} components")
+    if profile is not None:
+        yield from _check_intent_profile(profile)
+
+
+def _check_intent_profile(profile) -> Iterator[_Raw]:
+    """Open the embedded profile with LittleCMS, as :mod:`leaflets.icc` does a brand's own."""
+    import pikepdf
+
+    from leaflets import icc
+
+    where = "/Root/OutputIntents[0]/DestOutputProfile"
+    try:
+        # the decoded size, measured without decoding it all: a small Flate stream can inflate to gigabytes
+        length, components = _decoded_size(profile, icc.MAX_PROFILE_BYTES), int(profile.get("/N", 0))
+        data = b"" if length > icc.MAX_PROFILE_BYTES else profile.read_bytes()
+    except (pikepdf.PdfError, AttributeError, TypeError, ValueError) as exc:
+        yield _Raw(INTENT_PROFILE, 0, where, f"the output intent's ICC profile cannot be read ({_short(exc)})")
+        return
+    problem = (f"it is {length:,} bytes or more once decoded, over the limit of {icc.MAX_PROFILE_BYTES:,} bytes "
+               "for an ICC profile"
+               if length > icc.MAX_PROFILE_BYTES else icc.cmyk_output_problem(data))
+    if problem is None and components != 4:
+        problem = f"its /N says {components} components, but a CMYK profile has 4"
+    if problem:
+        yield _Raw(INTENT_PROFILE, 0, where, f"the output intent's profile is not a usable CMYK output profile: "
+                   f"{problem}")
 
 
 @dataclass
@@ -508,6 +573,8 @@ def _check_bleed(number: int, trim, bleed) -> Iterator[_Raw]:
 
 
 def _print_page_findings(number: int, scan: _Scan, rules: _VariantRules, trim, bleed) -> Iterator[_Raw]:
+    if scan.too_complex:
+        yield _too_complex(number, scan)
     if rules.allowed:
         for family, where in sorted(scan.colour_spaces.items()):
             if family not in rules.allowed:
@@ -548,6 +615,90 @@ def _overlaps(a, b) -> bool:
     return a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]
 
 
+# ---------------------------------------------------------------- bounds
+
+
+class _TooComplex(Exception):
+    """A page's content is past MAX_CONTENT_BYTES or MAX_OPERATORS; the message says which."""
+
+
+@dataclass
+class _Budget:
+    """What is left of one page's (or the file's) allowance, shared by the scanners of its forms,
+    patterns and glyphs."""
+
+    content_bytes: int = MAX_CONTENT_BYTES
+    operators: int = MAX_OPERATORS
+
+
+# The most each filter can expand its input. Flate alone (nearly every stream) is measured instead.
+_TEXT_FILTERS = {"/ASCII85Decode": lambda raw: base64.a85decode(raw, adobe=True),
+                 "/ASCIIHexDecode": lambda raw: binascii.unhexlify(_even(b"".join(raw.split()).rstrip(b">")))}
+_EXPANSION = {"/ASCIIHexDecode": 1, "/ASCII85Decode": 1, "/RunLengthDecode": 128, "/FlateDecode": 1032,
+              "/LZWDecode": 4096}
+
+
+def _decoded_size(stream, limit: int) -> int:
+    """The size of ``stream`` once decoded, learnt without decoding more than ``limit`` bytes (qpdf's
+    read_bytes() would decode it all, a gigabyte from a megabyte). Over ``limit`` means "too large"."""
+    import pikepdf
+
+    raw = stream.read_raw_bytes()
+    filters = stream.get("/Filter")
+    names = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)] if filters else []
+    while names and names[0] in _TEXT_FILTERS:  # ASCII85 or hex around Flate, as older exporters wrote
+        try:
+            raw, names = _TEXT_FILTERS[names[0]](raw.strip()), names[1:]  # these only ever shorten
+        except ValueError:  # binascii.Error too
+            break
+    if not names:
+        return len(raw)
+    if names == ["/FlateDecode"]:  # a predictor in /DecodeParms only ever shortens the inflated data
+        return _inflated_size(raw, limit)
+    return len(raw) * math.prod(_EXPANSION.get(name, 1032) for name in names)  # bounded, or refused
+
+
+def _even(hex_digits: bytes) -> bytes:
+    return hex_digits + b"0" if len(hex_digits) % 2 else hex_digits  # a last odd digit is followed by 0
+
+
+def _inflated_size(raw: bytes, limit: int) -> int:
+    """Inflate a megabyte at a time, keeping none of it, and stop once past ``limit``."""
+    inflater, size, data = zlib.decompressobj(), 0, raw
+    try:
+        while data and size <= limit:
+            size += len(inflater.decompress(data, 1024 * 1024))
+            data = inflater.unconsumed_tail
+    except zlib.error:
+        pass  # damaged: qpdf keeps what inflated before the fault, as counted
+    return size
+
+
+def _metadata_bounded(meta) -> bool:
+    import pikepdf
+
+    return not isinstance(meta, pikepdf.Stream) or _decoded_size(meta, MAX_METADATA_BYTES) <= MAX_METADATA_BYTES
+
+
+def _within(page: _Budget, whole: _Budget) -> None:
+    """Raise _TooComplex if the page or the file has overspent its allowance."""
+    if page.content_bytes < 0:
+        raise _TooComplex(f"its content decodes to over {MAX_CONTENT_BYTES // 1024 ** 2} MB (a leaflet page has "
+                          "some 25 kB)")
+    if page.operators < 0:
+        raise _TooComplex(f"it draws over {MAX_OPERATORS:,} operators, counting each use of a form (a leaflet "
+                          "page has about a thousand)")
+    if whole.content_bytes < 0:
+        raise _TooComplex(f"the pages up to here decode to over {MAX_FILE_CONTENT_BYTES // 1024 ** 2} MB of content")
+    if whole.operators < 0:
+        raise _TooComplex(f"the pages up to here draw over {MAX_FILE_OPERATORS:,} operators")
+
+
+def _too_complex(number: int, scan: _Scan) -> _Raw:
+    return _Raw(TOO_COMPLEX, number, "content", f"the page is too complex to check: {scan.too_complex}; the rest "
+                "of its content was not checked")
+
+
 # ---------------------------------------------------------------- content-stream scan
 
 
@@ -561,6 +712,7 @@ class _Scan:
     marks: list[tuple[float, float, float, float]] = field(default_factory=list)
     marks_in_trim: list[tuple[float, float, float, float]] = field(default_factory=list)
     untagged: set[str] = field(default_factory=set)  # painting operators outside marked content
+    too_complex: str = ""  # why the scan stopped early (PF008), if it did
 
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -615,19 +767,43 @@ class _Scanner:
 
     MAX_DEPTH = 8
 
-    def __init__(self, trim, bleed) -> None:
+    def __init__(self, trim, bleed, file_budget: _Budget | None = None) -> None:
         self.scan = _Scan()
         self.trim = trim
         self.bleed = bleed
         self.seen_forms: set[tuple[int, int]] = set()
+        self.budget = _Budget()
+        self.file_budget = file_budget or _Budget(MAX_FILE_CONTENT_BYTES, MAX_FILE_OPERATORS)
 
     def run(self, page) -> _Scan:
         import pikepdf
 
         resources = page.obj.get("/Resources")
-        self._resources_once(resources, "page")
-        self._content(pikepdf.parse_content_stream(page), resources, IDENTITY, 0, "page", 0)
+        contents = page.obj.get("/Contents")
+        try:
+            self._resources_once(resources, "page")
+            ops = self._parse(page, contents if isinstance(contents, pikepdf.Array) else [contents])
+            self._content(ops, resources, IDENTITY, 0, "page", 0)
+        except _TooComplex as exc:
+            self.scan.too_complex = self.scan.too_complex or str(exc)
         return self.scan
+
+    def _parse(self, owner, streams) -> list:
+        """``owner``'s content instructions, charged to the page's budget: sizes are checked before
+        parsing (a parse holds every instruction at once), the operator count before scanning."""
+        import pikepdf
+
+        page, whole = self.budget, self.file_budget
+        _within(page, whole)  # once the file's allowance is spent, later pages are not even parsed
+        for stream in streams:
+            if isinstance(stream, pikepdf.Stream):
+                size = _decoded_size(stream, max(min(page.content_bytes, whole.content_bytes), 0))
+                page.content_bytes, whole.content_bytes = page.content_bytes - size, whole.content_bytes - size
+        _within(page, whole)
+        ops = pikepdf.parse_content_stream(owner)
+        page.operators, whole.operators = page.operators - len(ops), whole.operators - len(ops)
+        _within(page, whole)
+        return ops
 
     def _resources_once(self, resources, where: str) -> None:
         import pikepdf
@@ -669,21 +845,25 @@ class _Scanner:
         """Colour and transparency from a content stream whose placement is not tracked here
         (tiling-pattern cells, Type3 glyphs, annotation appearances): lines, marks and image
         resolution there are not measured."""
-        import pikepdf
-
         if stream.objgen in self.seen_forms and stream.objgen != (0, 0):
             return
         self.seen_forms.add(stream.objgen)
         inner = _Scanner(self.trim, self.bleed)
-        inner.seen_forms = self.seen_forms
+        inner.seen_forms, inner.budget, inner.file_budget = self.seen_forms, self.budget, self.file_budget
         inner._resources_once(resources, where)
-        inner._content(pikepdf.parse_content_stream(stream), resources, IDENTITY, 0, where, 1)
+        inner._content(inner._parse(stream, [stream]), resources, IDENTITY, 0, where, 1)
         for family, place in inner.scan.colour_spaces.items():
             self._colour(family, place)
         self.scan.transparency |= inner.scan.transparency
 
     def annotations(self, page) -> None:
         """Printed annotations' normal appearances are printed with the page."""
+        try:
+            self._annotations(page)
+        except _TooComplex as exc:
+            self.scan.too_complex = self.scan.too_complex or str(exc)
+
+    def _annotations(self, page) -> None:
         import pikepdf
 
         for index, annot in enumerate(page.obj.get("/Annots") or [], start=1):
@@ -821,13 +1001,13 @@ class _Scanner:
                 if group is not None and group.get("/S") == pikepdf.Name.Transparency:
                     self.scan.transparency.add(f"form {label} transparency group")
             matrix = tuple(float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0]))
-            ops = pikepdf.parse_content_stream(xobject)
+            ops = self._parse(xobject, [xobject])
             self._content(ops, form_resources, _mul(matrix, ctm), depth + 1, f"form {label}", marked,  # type: ignore[arg-type]
                           width)
 
 
-def _scan_page(page, trim, bleed) -> _Scan:
-    scanner = _Scanner(trim, bleed)
+def _scan_page(page, trim, bleed, file_budget: _Budget | None = None) -> _Scan:
+    scanner = _Scanner(trim, bleed, file_budget)
     scanner.run(page)
     scanner.annotations(page)
     return scanner.scan
@@ -983,9 +1163,13 @@ def _check_screen(pdf) -> Iterator[_Raw]:
         yield _Raw(NO_PDFUA, 0, "/Root/Metadata", "no PDF/UA identification (pdfuaid:part) in the XMP metadata")
     if struct is not None:
         yield from _check_structure(pdf, struct)
+    budget = _Budget(MAX_FILE_CONTENT_BYTES, MAX_FILE_OPERATORS)
     for number, page in enumerate(pdf.pages, start=1):
         if struct is not None and marked:
-            untagged = _Scanner(_box(page, "/MediaBox") or (0, 0, 0, 0), None).run(page).untagged
+            scan = _Scanner(_box(page, "/MediaBox") or (0, 0, 0, 0), None, budget).run(page)
+            if scan.too_complex:
+                yield _too_complex(number, scan)
+            untagged = scan.untagged
             if untagged:
                 yield _Raw(CONTENT_UNTAGGED, number, "content", "page content is outside any tag or artifact "
                            f"(operators {', '.join(sorted(untagged))}); assistive technology may skip it")
@@ -1007,11 +1191,20 @@ def _check_structure(pdf, struct) -> Iterator[_Raw]:
     last_level = 0
     figures = 0
     visited = 0
+    ancestors = {struct.objgen}  # the indirect objects on the path from the root to the node walked
+    loops: list[str] = []
 
     def walk(node, depth: int) -> Iterator[pikepdf.Dictionary]:
         nonlocal visited
         if depth > 100 or visited > 200_000:
             return
+        key = node.objgen if isinstance(node, pikepdf.Object) else (0, 0)
+        if key != (0, 0) and key in ancestors:
+            loops.append(f"object {key[0]} {key[1]}" + (f" ({node.S})" if isinstance(node, pikepdf.Dictionary)
+                                                        and "/S" in node else ""))
+            return
+        if key != (0, 0):
+            ancestors.add(key)
         if isinstance(node, pikepdf.Array):
             for child in node:
                 yield from walk(child, depth + 1)
@@ -1019,6 +1212,7 @@ def _check_structure(pdf, struct) -> Iterator[_Raw]:
             visited += 1
             yield node
             yield from walk(node.get("/K"), depth + 1)
+        ancestors.discard(key)
 
     for element in walk(struct.get("/K"), 0):
         tag = element.S
@@ -1036,6 +1230,10 @@ def _check_structure(pdf, struct) -> Iterator[_Raw]:
                            f"heading H{level} follows {'H' + str(last_level) if last_level else 'no heading'}; "
                            f"level {last_level + 1} is skipped")
             last_level = level
+    if loops:
+        yield _Raw(STRUCTURE_CYCLE, 0, "/Root/StructTreeRoot", f"the structure tree loops back on itself at "
+                   f"{loops[0]}{f' and {len(loops) - 1} more places' if len(loops) > 1 else ''}: a screen reader "
+                   "following it never reaches the end")
 
 
 def _element_page(pdf, element) -> int:

@@ -5,6 +5,7 @@ Each reporter takes a :class:`Report` and returns text; none prints.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -13,6 +14,7 @@ from html import escape as _escape
 from typing import TextIO
 
 from leaflets import __version__
+from leaflets.content import LINE_BREAK
 from leaflets.findings import Finding, Report, Severity
 
 Reporter = Callable[[Report, "ReportOptions"], str]
@@ -66,12 +68,19 @@ _COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severi
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
+@functools.lru_cache(maxsize=4)
+def _lines(text: str) -> list[str]:
+    """The lines as findings count them (str.splitlines also breaks at U+2028, U+0085 and others a
+    JSON string may hold, which would show the wrong line); split once per file, not per finding."""
+    return LINE_BREAK.split(text)
+
+
 def _excerpt(finding: Finding, options: ReportOptions) -> list[str]:
     """The offending source line with a caret under the column, like a compiler."""
     text = options.sources.get(finding.file)
     if not text or finding.line < 1:
         return []
-    lines = text.splitlines()
+    lines = _lines(text)
     if finding.line > len(lines):
         return []
     source = visible(lines[finding.line - 1].replace("\t", " "))

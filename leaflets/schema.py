@@ -114,6 +114,31 @@ def validator(name: str) -> Draft202012Validator:
     )
 
 
+@functools.cache
+def _definition_validator(name: str, where: str) -> Draft202012Validator:
+    whole = load_schema(name)
+    node: Any = whole
+    for key in where.split("/"):
+        node = node[key]
+    return Draft202012Validator(inline_local_refs({**node, "$defs": whole.get("$defs", {})}),
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def value_problem(where: str, value: Any, name: str = "leaflet") -> tuple[str, str] | None:
+    """(finding code, advice) when ``value`` breaks the definition at ``where`` in the schema (e.g.
+    ``properties/id``, ``$defs/url``); None when it keeps it.
+
+    Code that must trust a value before using it (as a file name, as a link) asks the schema itself,
+    so the rule has one definition and a draft cannot get round it."""
+    for error in _definition_validator(name, where).iter_errors(value):
+        keyword = str(error.validator)
+        advice = _advice(error.schema, keyword)
+        if not advice and keyword in ("maxLength", "minLength"):
+            advice = f"write {'at most' if keyword == 'maxLength' else 'at least'} {error.validator_value} characters"
+        return _KEYWORD_CODES.get(keyword, "LS006"), advice
+    return None
+
+
 def human_path(path: Iterable[Any]) -> str:
     """``['risks', 2, 'frequency']`` → ``risks[2].frequency``; the root is "the leaflet"."""
     out = ""

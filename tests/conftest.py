@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +40,14 @@ def run_cli(*args: str | os.PathLike[str], cwd: Path = ROOT, env: dict[str, str]
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def brand_copy(tmp_path: Path, change: Any = None, name: str = "shop") -> Path:
+    """A copy of brands/default in ``tmp_path/name``; ``change(data)`` edits its brand.json first."""
+    folder = tmp_path / name
+    shutil.copytree(ROOT / "brands" / "default", folder)
+    data = json.loads((folder / "brand.json").read_text(encoding="utf-8"))
+    if change is not None:
+        change(data)
+    (folder / "brand.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return folder

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import brand_copy
 
 from leaflets.brand import (
     BrandError,
@@ -21,17 +21,6 @@ from leaflets.brand import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def brand_copy(tmp_path: Path, change: Any = None, name: str = "shop") -> Path:
-    """A copy of brands/default in ``tmp_path/name``; ``change(data)`` edits its brand.json first."""
-    folder = tmp_path / name
-    shutil.copytree(ROOT / "brands" / "default", folder)
-    data = json.loads((folder / "brand.json").read_text(encoding="utf-8"))
-    if change is not None:
-        change(data)
-    (folder / "brand.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
-    return folder
 
 
 def refused(folder: Path | str) -> str:

@@ -446,19 +446,19 @@ def test_the_example_in_the_writers_guide_is_a_valid_leaflet(tmp_path):
 
 def test_many_files_are_checked_in_parallel_with_the_same_report(tmp_path, leaflet):
     for index in range(60):
-        folder = tmp_path / f"copy-{index:02d}" / "knee-arthroscopy"
+        folder = tmp_path / f"copy-{index:02d}" / f"knee-arthroscopy-{index:02d}"
         folder.mkdir(parents=True)
-        data = copy.deepcopy(leaflet)
+        data = copy.deepcopy(leaflet) | {"id": folder.name}  # each its own id: copies of one leaflet are LF011
         if index % 20 == 7:
             del data["risks"]
         (folder / "en.json").write_text(json.dumps(data, indent=2))
-    (tmp_path / "copy-33" / "knee-arthroscopy" / "en.json").write_text('{"id": }')
+    (tmp_path / "copy-33" / "knee-arthroscopy-33" / "en.json").write_text('{"id": }')
     serial = run_cli("validate", tmp_path, "--jobs", "1")
     parallel = run_cli("validate", tmp_path, "--jobs", "2")
     assert serial.code == parallel.code == 1, parallel
     assert serial.stdout == parallel.stdout
     assert serial.stdout.splitlines()[-1] == "60 files checked: 4 errors, 0 warnings."
-    assert "copy-33/knee-arthroscopy/en.json:1:8: LF006" in parallel.stdout
+    assert "copy-33/knee-arthroscopy-33/en.json:1:8: LF006" in parallel.stdout
 
 
 @pytest.mark.parametrize("fmt", ["text", "junit", "github"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import importlib
 import json
 import re
 import subprocess
@@ -63,7 +64,9 @@ def test_screen_profile_is_rgb_with_live_links_and_alt_text() -> None:
 
 def test_footer_has_code_version_dates_and_page_x_of_y() -> None:
     style = style_of(render_print(leaflet(), load_brand("default"), profile="print"))
-    assert 'content: "sample · version 1.2";' in style
+    assert 'content: "sample · version 1.2, approved 20 November 2026";' in style  # approved: with its date
+    draft = style_of(render_print(leaflet(status="draft"), load_brand("default"), profile="print"))
+    assert 'content: "sample · version 1.2";' in draft
     assert 'content: "Last reviewed 23 November 2026 · Next review due 23 November 2027";' in style
     assert 'content: "Page " counter(page) " of " counter(pages);' in style
     assert "size: 210mm 297mm;" in style
@@ -129,7 +132,7 @@ def test_unknown_profile() -> None:
 def test_weasyprint_renders_the_print_html_with_marks_on_every_page(tmp_path: Path, brand_name: str,
                                                                     profile: str) -> None:
     """Through the engine's sandboxed renderer, which fails on any WeasyPrint error, stray font or RGB."""
-    pdf = pytest.importorskip("leaflets.render.pdf")
+    pdf = importlib.import_module("leaflets.render.pdf")
     brand = load_brand(brand_name)
     item = leaflet(status="draft", condition=["Pneumonoultramicroscopicsilicovolcanoconiosis" * 6] * 30)
     html = render_print(item, brand, profile=profile, draft=True, web_url=URL if brand.web_base else None)

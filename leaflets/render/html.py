@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any, Literal, TypedDict
 
@@ -89,6 +91,39 @@ def plain(value: Any) -> str:
     return str.__str__(value) if isinstance(value, str) else str(value)
 
 
+def href(url: Any) -> str | None:
+    """The address a link may point to, or None: the templates then show the words as text.
+
+    Only ``https:`` addresses that keep the schema's ``url`` definition, and the ``mailto:`` and
+    ``tel:`` addresses the templates build from an e-mail address or phone number that keeps the
+    schema's. A draft's placeholder (``javascript:alert(1) [not allowed: …]``), ``http:``,
+    ``data:``, ``javascript:`` and the rest never become a link."""
+    from leaflets.model import EMAIL, URL, Placeholder
+    from leaflets.schema import value_problem
+
+    if not isinstance(url, str) or isinstance(url, Placeholder):
+        return None
+    if url.startswith("mailto:"):
+        ok = value_problem(EMAIL, url.removeprefix("mailto:")) is None
+    elif url.startswith("tel:"):
+        ok = re.fullmatch(r"\+?[0-9]{6,20}", url.removeprefix("tel:")) is not None  # Contact.phone_uri's form
+    else:
+        ok = value_problem(URL, url) is None
+    return url if ok else None
+
+
+def csp(css: str) -> Markup:
+    """The Content-Security-Policy of a web page whose one ``<style>`` element holds ``css``.
+
+    The pages need no script, and load only the brand's logo and fonts from ``assets/`` beside
+    them; their styles are that one inline element, allowed by its hash, so an injected ``<style>``,
+    a script, a frame, a form or anything off-site is refused by the browser. (The JSON-LD
+    ``<script type="application/ld+json">`` is data, not run, so CSP does not block it.)"""
+    digest = base64.b64encode(hashlib.sha256(str(css).encode("utf-8")).digest()).decode("ascii")
+    return Markup(f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'self'; font-src 'self'; "
+                  "base-uri 'none'; form-action 'none'")
+
+
 def data_uri(data: bytes | str, mime: str) -> str:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
@@ -107,6 +142,8 @@ def environment() -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["json_for_script"] = json_for_script
     env.filters["plain"] = plain
+    env.filters["href"] = href
+    env.filters["csp"] = csp
     return env
 
 
@@ -172,6 +209,17 @@ def page_url(leaflet: Leaflet) -> str:
 def web_assets(brand: Brand) -> list[tuple[Path, str]]:
     """(file in the brand folder, path under the output folder) for every brand file the pages link to."""
     return [(path, f"{ASSETS}/{brand.relative(path)}") for path in brand.assets()]
+
+
+def web_asset_data(brand: Brand) -> list[tuple[str, bytes]]:
+    """(path under the output folder, bytes to publish) for every brand file the pages link to.
+
+    The logo is published as the tree the brand checked, serialised again (UTF-8, no prolog, no
+    DTD, no processing instruction), never as the bytes given: a browser opening the file as given
+    could act on what the checks do not keep (an ``<?xml-stylesheet?>`` in UTF-16, say).
+    """
+    logo = ('<?xml version="1.0" encoding="UTF-8"?>\n' + brand.logo_svg() + "\n").encode("utf-8")
+    return [(relative, logo if path == brand.logo else path.read_bytes()) for path, relative in web_assets(brand)]
 
 
 def language_name(language: str) -> str:

@@ -9,6 +9,7 @@ so ``leaflets rules`` and docs/rules.md list every code a finding can carry.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from leaflets.findings import Finding, Severity
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from leaflets.content import Document
 
 __all__ = ["FAMILIES", "Hit", "Rule", "all_rules", "configurable_codes", "run"]
+
+MAX_PER_FIELD = 10  # findings of one rule in one field; the rest are counted in one more finding
 
 _MACHINERY = [
     Rule("LX001", "rule-crashed", Severity.ERROR, "A content rule failed with an internal error.",
@@ -88,7 +91,7 @@ def run(doc: Document, config: Config | None = None) -> list[Finding]:
         if not config.enabled(rule.code, doc.path):
             continue
         try:
-            hits = list(rule.check(ctx))  # type: ignore[misc]
+            hits = _capped(list(rule.check(ctx)))  # type: ignore[misc]
             findings.extend(_finding(ctx, rule, hit) for hit in hits)
         except Exception as exc:  # noqa: BLE001  (a crashing rule must become a finding, never a traceback)
             findings.append(doc.finding(
@@ -96,6 +99,27 @@ def run(doc: Document, config: Config | None = None) -> list[Finding]:
                 "leaflets, not in the leaflet: please report it", "", severity=Severity.ERROR, rule="rule-crashed",
                 line=1, column=1))
     return _apply_suppressions(ctx, findings, config)
+
+
+def _capped(hits: list[Hit]) -> list[Hit]:
+    """At most MAX_PER_FIELD hits per field, then one that counts the rest ("and 99,990 more like this").
+
+    A pasted megabyte of "the the" would otherwise print 100,000 warnings; the count keeps the size
+    of the problem visible. The summary hit keeps the rule's code and field, so a suppression of that
+    rule there still removes it (and still counts as used)."""
+    counts = Counter(hit.pointer for hit in hits)
+    if not counts or max(counts.values()) <= MAX_PER_FIELD:
+        return hits
+    kept, seen = [], Counter[str]()
+    for hit in hits:
+        seen[hit.pointer] += 1
+        if seen[hit.pointer] <= MAX_PER_FIELD:
+            kept.append(hit)
+        elif seen[hit.pointer] == MAX_PER_FIELD + 1:
+            more = counts[hit.pointer] - MAX_PER_FIELD
+            kept.append(Hit(hit.pointer, f"and {more:,} more like this in this field (only the first "
+                            f"{MAX_PER_FIELD} are listed)", hit.index, hit.severity))  # placed at the first unlisted
+    return kept
 
 
 def _finding(ctx: Any, rule: Rule, hit: Hit) -> Finding:
@@ -125,7 +149,8 @@ def _apply_suppressions(ctx: Any, findings: list[Finding], config: Config) -> li
             continue
         matched = [f for f in kept if f.code == code and _covers(where, f.pointer)]
         if matched:
-            kept = [f for f in kept if f not in matched]
+            gone = {id(f) for f in matched}  # by identity: comparing findings by value is quadratic
+            kept = [f for f in kept if id(f) not in gone]
         elif config.enabled(code, ctx.doc.path) and config.enabled("LX002", ctx.doc.path):
             place = f" at {where}" if where else ""
             extra.append(ctx.doc.finding("LX002", f"this suppression of {code} ({rules[code].name}){place} "

@@ -104,6 +104,7 @@ class Context:
         self.thresholds = thresholds
         self.today = when or today()
         self.cache: dict[str, Any] = {}  # values several rules share, computed once
+        self._escapes: dict[int, _Escapes] = {}  # by offset of a string in the text: see position()
 
     # --- data access ---------------------------------------------------------------------------
 
@@ -250,8 +251,10 @@ class Context:
             offset = match.end()
         if offset >= len(text) or text[offset] != '"':
             return line, column
-        offset = _raw_offset(text, offset + 1, index)
-        return scan.line_col(offset)
+        escapes = self._escapes.get(offset)
+        if escapes is None:  # indexed once per string: a field with thousands of findings stays linear
+            escapes = self._escapes[offset] = _escapes(text, offset + 1)
+        return scan.line_col(_raw_offset(offset + 1, index, escapes))
 
 
 _MEMBER = re.compile(r'"(?:[^"\\]|\\.)*"\s*:\s*')
@@ -271,23 +274,37 @@ def _is_array_item(pointer: str, data: Any) -> bool:
     return isinstance(holder, list) and last.isdigit()
 
 
-def _raw_offset(text: str, start: int, index: int) -> int:
+# One decoded character each: a surrogate pair, any other \\uXXXX, a two-character escape.
+_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.")
+_STRING_BODY = re.compile(r'(?:[^"\\]|\\.)*')
+
+
+class _Escapes(NamedTuple):
+    """Where a JSON string's escapes are: for the k-th escape, its decoded index and the raw
+    characters it adds beyond one (summed over escapes 0..k). Empty for most strings."""
+
+    indexes: list[int]
+    extra: list[int]
+
+
+def _escapes(text: str, start: int) -> _Escapes:
+    """Index the escapes of the string whose body starts at ``start`` (one pass over the string)."""
+    body = _STRING_BODY.match(text, start)
+    end = body.end() if body else start
+    indexes: list[int] = []
+    extra: list[int] = []
+    added = 0
+    for match in _ESCAPE.finditer(text, start, end):
+        indexes.append(match.start() - start - added)
+        added += len(match.group()) - 1
+        extra.append(added)
+    return _Escapes(indexes, extra)
+
+
+def _raw_offset(start: int, index: int, escapes: _Escapes) -> int:
     """Offset in the JSON text of the ``index``-th decoded character of the string starting at ``start``."""
-    offset, seen = start, 0
-    while seen < index and offset < len(text) and text[offset] != '"':
-        if text[offset] == "\\":
-            if text[offset + 1 : offset + 2] == "u":
-                code = int(text[offset + 2 : offset + 6], 16) if re.fullmatch(r"[0-9a-fA-F]{4}",
-                                                                            text[offset + 2 : offset + 6]) else 0
-                offset += 6
-                if 0xD800 <= code < 0xDC00 and text[offset : offset + 2] == "\\u":
-                    offset += 6  # a surrogate pair is one character
-            else:
-                offset += 2
-        else:
-            offset += 1
-        seen += 1
-    return offset
+    before = bisect.bisect_left(escapes.indexes, index)  # escapes decoded before that character
+    return start + index + (escapes.extra[before - 1] if before else 0)
 
 
 def quoted(text: str, limit: int = 60) -> str:
