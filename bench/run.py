@@ -1,4 +1,4 @@
-"""Benchmarks, run with one command: ``python bench/run.py [validate|rules|build|preflight|all]``.
+"""Benchmarks, run with one command: ``python bench/run.py [validate|rules|build|preflight|serve|all]``.
 
 Every figure is a median of several runs, printed beside a baseline measured in the same run,
 with the ratio; these machines are noisy, so compare ratios, not absolute times.
@@ -83,13 +83,14 @@ def _load(name: str):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("which", nargs="?", default="all", choices=["validate", "rules", "build", "preflight", "all"])
+    parser.add_argument("which", nargs="?", default="all", choices=["validate", "rules", "build", "preflight", "serve",
+                                                                  "bounded", "all"])
     parser.add_argument("--runs", type=int, default=7, help="runs per measurement (the median is shown)")
     parser.add_argument("--copies", type=int, default=300, help="leaflet files in the many-files case")
     args = parser.parse_args()
     if args.which in ("validate", "all"):
         bench_validate(args.runs, args.copies)
-    for name in ("rules", "build", "preflight"):
+    for name in ("rules", "build", "preflight", "serve", "bounded"):
         if args.which in (name, "all"):
             module = _load(name)
             if module is None:

@@ -65,7 +65,8 @@ def test_preview_of_clean_content_has_no_draft_mark_and_goes_to_a_fresh_folder(t
     (page,) = opened_files(result.stdout)
     try:
         assert page.is_file() and page.name == "pars-defect-repair.en.html"
-        assert page.parent.name.startswith("leaflets-preview-")
+        assert page.parent.name == "pars-defect-repair.en"  # the leaflet's own preview folder, reused
+        assert page.parent.parent.name.startswith("leaflets-preview-")
         html = page.read_text(encoding="utf-8")
         assert '<div class="draft-mark"' not in html and "<strong>DRAFT</strong>" not in html
         assert "Not yet approved for patient use" in html  # the shipped leaflet is a draft: still banded

@@ -77,6 +77,8 @@ def case_results(tmp_path_factory) -> dict[tuple[str, str, int], tuple[list[str]
         target = root / f"{code}-{outcome}-{index}" / relative
         target.parent.mkdir(parents=True)
         target.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+        for name, text in edit.get("files", {}).items():  # files beside the leaflet (LM007: an import's leftovers)
+            (target.parent / name).write_text(text, encoding="utf-8")
         where[(code, outcome, index)] = str(target.relative_to(root))
     result = run_cli("validate", "--format", "json", ".", cwd=root, env=TODAY)
     assert result.code in (0, 1), result

@@ -152,3 +152,20 @@ def _starts_a_word(text: str, needle: str) -> bool:
 def _stem(form: str) -> str:
     """Enough of a word to match its plural and its Latin plural (vertebra/vertebrae, bacterium/bacteria)."""
     return form[:-1] if len(form) > 5 and form[-1] in "asem" else form
+
+
+@rule("LM007", "import-leftovers", Severity.ERROR, "An import left text it could not place beside the leaflet.",
+      what="A `<language>.unmapped.md` file beside the leaflet: `leaflets import` writes there, under the headings "
+           "they stood under, the paragraphs, lists and tables of the original that fit no section, and the pictures "
+           "it saved.",
+      why="An imported leaflet is only finished when every sentence of the original has been placed or deliberately "
+          "dropped; text left in a side file would otherwise be lost from the leaflet patients read without anyone "
+          "deciding so.",
+      bad="content/carpal-tunnel-release/en.unmapped.md beside content/carpal-tunnel-release/en.json",
+      good="Move each part into the right section of en.json (or decide it does not belong), then delete "
+           "en.unmapped.md.")
+def import_leftovers(ctx: Context) -> Iterable[Hit]:
+    leftovers = ctx.doc.path.with_name(f"{ctx.doc.path.stem}.unmapped.md")
+    if leftovers.is_file():
+        yield Hit("", f"{leftovers.name} beside this file holds text from an import that is not in the leaflet yet: "
+                  f"place it in the right sections (or decide it does not belong), then delete {leftovers.name}")

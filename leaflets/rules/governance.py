@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from leaflets.findings import Severity
 from leaflets.rules.context import Context, parse_date
@@ -112,3 +113,46 @@ def approval_date_wrong(ctx: Context) -> Iterable[Hit]:
     elif date and last and date < last:
         yield Hit("/approval/date", f"the approval ({date.isoformat()}) is older than the last review "
                   f"({last.isoformat()}): have the reviewed text approved")
+
+
+def _approved_with(ctx: Context) -> dict[str, Any] | None:
+    """The approval object of an approved leaflet, or None (rules LD005/LS report what is missing)."""
+    approval = ctx.data.get("approval")
+    return approval if ctx.data.get("status") == "approved" and isinstance(approval, dict) else None
+
+
+@rule("LD007", "changed-since-approval", Severity.ERROR, "The leaflet has changed since it was approved.",
+      what="`status` \"approved\" with an `approval.content_sha256` (written by `leaflets approve`) that is not "
+           "the SHA-256 of the leaflet's clinical content now: every field but `$schema`, `status`, `approval` "
+           "and `suppressions`.",
+      why="An approval vouches for the text the approver read. A risk figure edited after sign-off would otherwise "
+          "reach patients under a name that never saw it.",
+      bad='"status": "approved" and a risk\'s "percent" changed from 1 to 2 after `leaflets approve`',
+      good="Have the changed text approved again (`leaflets approve`), or set \"status\" to \"in-review\" "
+           "until it is.")
+def changed_since_approval(ctx: Context) -> Iterable[Hit]:
+    from leaflets.clinical import clinical_hash
+
+    approval = _approved_with(ctx)
+    recorded = approval.get("content_sha256") if approval else None
+    if approval and isinstance(recorded, str) and recorded != clinical_hash(ctx.data):
+        date, name = approval.get("date"), approval.get("name")
+        when = f" on {date}" if isinstance(date, str) else ""
+        who = f" by {name}" if isinstance(name, str) else ""
+        yield Hit("/approval/content_sha256", f"the leaflet has changed since it was approved{when}{who}: "
+                  "re-approve it (`leaflets approve`) or set status to \"in-review\"")
+
+
+@rule("LD008", "approval-not-bound-to-content", Severity.WARNING,
+      "An approved leaflet's approval does not record what content it covers.",
+      what="`status` \"approved\" with an `approval` that has no `content_sha256`, as approvals typed in by hand "
+           "before `leaflets approve` existed.",
+      why="Without the hash, an edit made after sign-off cannot be told from the approved text (LD007 cannot "
+          "check it), so the leaflet may say approved over words nobody approved.",
+      bad='"approval": {"name": "Ms A. Example", "role": "Consultant hand surgeon", "date": "2026-01-20"}',
+      good="leaflets approve content/<id>/<lang>.json --name \"Ms A. Example\" --role \"Consultant hand surgeon\"")
+def approval_not_bound_to_content(ctx: Context) -> Iterable[Hit]:
+    approval = _approved_with(ctx)
+    if approval and "content_sha256" not in approval:
+        yield Hit("/approval", "the approval does not record which content it covers: have the leaflet approved "
+                  "again with `leaflets approve`, which binds the approval to the text")

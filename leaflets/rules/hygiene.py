@@ -12,20 +12,36 @@ from collections.abc import Iterable
 from leaflets.findings import Severity
 from leaflets.rules.claims import phrase_hits
 from leaflets.rules.context import Context, quoted, words
-from leaflets.rules.data import load
+from leaflets.rules.data import load, phrases
 from leaflets.rules.registry import Hit, rule
 
 
 @rule("LH001", "placeholder", Severity.ERROR, "Unfinished text: a placeholder is still there.",
       what="TODO, TBC, TBD, FIXME, XXX, lorem ipsum, \"[insert ...]\" and \"??\" (list: "
-           "leaflets/rules/data/placeholders.toml).",
+           "leaflets/rules/data/placeholders.toml), in the prose and in the authors and sources (which "
+           "`leaflets new` fills with TODO).",
       why="A placeholder printed in a leaflet tells the patient the facts around it were never checked, and "
           "sometimes hides the one fact they needed (a phone number, a date).",
       bad="Call the ward on TBC if your wound leaks.",
       good="Call the ward on 020 7946 0000 if your wound leaks.",
       data_file="leaflets/rules/data/placeholders.toml")
 def placeholder(ctx: Context) -> Iterable[Hit]:
-    return phrase_hits(ctx, "placeholders", "entry", "placeholder")
+    yield from phrase_hits(ctx, "placeholders", "entry", "placeholder")
+    # authors and sources are not prose (no readability, no spelling), but a TODO there is unfinished too
+    for pointer, text in itertools.chain(_strings(ctx.data.get("authors"), "/authors"),
+                                         _strings(ctx.data.get("sources"), "/sources")):
+        lower = text.lower()
+        if pointer.endswith("/url") or len(lower) != len(text):
+            continue  # an address is LH008's business; a rare case-changing character: skip, never misplace
+        for entry in phrases("placeholders").entries:
+            match = next((m for m in entry.regex.finditer(lower)
+                          if not m.start() or not (lower[m.start() - 1].isalnum() or lower[m.start() - 1] in "_-")),
+                         None)
+            if match:
+                advice = f": {entry.advice}" if entry.advice else ""
+                yield Hit(pointer, f"placeholder \"{' '.join(match.group().split())}\"{advice}",
+                          index=match.start(), severity=entry.severity)
+                break
 
 
 @rule("LH002", "web-leftover", Severity.ERROR, "Text pasted from a web page: buttons, menus, links.",

@@ -1,0 +1,474 @@
+"""``leaflets diff OLD NEW``: a clinical diff for sign-off, not a text diff.
+
+A reviewer needs the facts first: risks added, removed or renamed; frequencies and bands old → new;
+alternatives added or removed (and the no-treatment option); sources added, removed or changed;
+urgent-help symptoms added or removed; the contact numbers; and any number in the prose that changed
+(a hospital stay of 2 days that became 3). These are *clinical* changes: any of them makes the exit
+code 1, so CI can require review. Then come the wording changes per section, words added and removed
+marked, and the metadata (version, status, dates) for the record. Only wording changed: exit 0.
+
+Risks and alternatives are matched by name (any case and spacing). A risk that disappears while
+another appears with the same frequency and a similar name or text (difflib ratio ≥ 0.6) is reported
+as renamed, so its wording is compared, not shown as one removed and one added. The schema has no
+"serious" flag on a risk, so none is compared.
+
+Either side may be ``PATH@REV``: the file as git has it at revision REV (``git show REV:PATH``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import json
+import os
+import re
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from leaflets import content
+from leaflets.content import UsageError
+
+RENAME_RATIO = 0.6
+CONTEXT_WORDS = 6  # unchanged words shown either side of a change
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+META = ("id", "language", "version", "status", "last_reviewed", "next_review")
+PROSE_SECTIONS = ["title", "summary", "condition", "procedure", "benefits", "preparation", "on_the_day", "recovery",
+                  "urgent_help", "questions", "glossary", "contact", "disclaimer", "authors"]
+NOT_WORDS = {"symptoms", "phone", "email", "web", "url", "kind", "band", "rate", "known", "no_treatment"}
+
+
+@dataclass
+class Change:
+    """One fact that changed. ``clinical`` ones need sign-off; the others are for the record."""
+
+    kind: str  # e.g. "risk-added", "frequency", "band", "source-changed", "numbers", "meta"
+    subject: str  # what it concerns: a risk's name, a section, a field
+    old: str | None
+    new: str | None
+    clinical: bool = True
+
+    @property
+    def message(self) -> str:
+        label = self.kind.replace("-", " ")
+        if self.old is None:
+            return f"{label}: {self.subject}" + (f" ({self.new})" if self.new else "")
+        if self.new is None:
+            return f"{label}: {self.subject}" + (f" (was {self.old})" if self.old else "")
+        if self.kind == "risk-renamed":
+            return f"risk renamed: \"{self.old}\" → \"{self.new}\""
+        if self.kind == "meta":
+            return f"{self.subject}: {self.old} → {self.new}"
+        return f"{label} {'in' if self.kind == 'numbers' else 'of'} {self.subject}: {self.old} → {self.new}"
+
+
+@dataclass
+class Wording:
+    """The words of one section (or one risk or alternative) that changed: ("=", "-", "+", text) runs."""
+
+    section: str
+    runs: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Diff:
+    old: str
+    new: str
+    changes: list[Change]
+    wording: list[Wording]
+
+    @property
+    def clinical(self) -> bool:
+        return any(change.clinical for change in self.changes)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"old": self.old, "new": self.new, "clinical": self.clinical,
+                "changes": [asdict(c) | {"message": c.message} for c in self.changes],
+                "wording": [{"section": w.section, "runs": [{"op": op, "text": text} for op, text in w.runs]}
+                            for w in self.wording]}
+
+
+# --- reading both sides -------------------------------------------------------------------------------
+
+
+def load_side(arg: str) -> dict[str, Any]:
+    """The leaflet data of a file, or of ``PATH@REV`` in git. UsageError (exit 2) when it cannot be read."""
+    path = Path(arg)
+    if path.is_file():
+        doc = content.load(path)
+    elif path.is_dir():
+        raise UsageError(f"{arg}: is a folder; give a leaflet file such as content/<id>/<lang>.json")
+    elif "@" in arg and arg.rsplit("@", 1)[1]:
+        name, revision = arg.rsplit("@", 1)
+        raw = git_show(name, revision, arg)
+        doc = content.parse(content.Document(path=Path(name), display=arg), raw)
+    else:
+        raise UsageError(f"{arg}: no such file (write PATH@REVISION for a file in git, e.g. {arg}@HEAD~1)")
+    if not doc.usable:
+        problem = next((f for f in doc.findings if f.is_error), None)
+        where = f"{doc.display}:{problem.line}:{problem.column}: {problem.code} " if problem else f"{doc.display}: "
+        raise UsageError(where + (problem.message if problem else "a leaflet file must hold one JSON object"))
+    return doc.data
+
+
+def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=60, check=False)
+    except FileNotFoundError:
+        raise UsageError("git is not installed: PATH@REV needs git") from None
+    except subprocess.TimeoutExpired:
+        raise UsageError(f"git {' '.join(args)} took more than 60 s") from None
+
+
+def _first_line(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace").strip().splitlines()
+    return re.sub(r"^(fatal|error): ", "", text[0]) if text else "git failed"
+
+
+def git_show(name: str, revision: str, arg: str) -> bytes:
+    """The bytes of ``name`` at ``revision``, found from the repository that holds the file's folder."""
+    if revision.startswith("-"):
+        raise UsageError(f"{arg}: {revision!r} is not a revision")
+    absolute = Path(os.path.realpath(Path(name).absolute()))
+    folder = next((p for p in absolute.parents if p.is_dir()), Path("/"))
+    top = _git(["rev-parse", "--show-toplevel"], folder)
+    if top.returncode != 0:
+        raise UsageError(f"{arg}: {folder} is not in a git repository, so there is no revision {revision!r}")
+    root = Path(os.path.realpath(top.stdout.decode("utf-8", "surrogateescape").strip()))
+    try:
+        relative = absolute.relative_to(root).as_posix()
+    except ValueError:
+        raise UsageError(f"{arg}: {name} is outside the git repository {root}") from None
+    kind = _git(["cat-file", "-t", f"{revision}:{relative}"], root)
+    if kind.returncode != 0:
+        raise UsageError(f"{arg}: cannot read {relative} at revision {revision!r}: {_first_line(kind.stderr)}")
+    if kind.stdout.strip() != b"blob":
+        raise UsageError(f"{arg}: {relative} at revision {revision!r} is not a file")
+    shown = _git(["show", f"{revision}:{relative}"], root)
+    if shown.returncode != 0:
+        raise UsageError(f"{arg}: cannot read {relative} at revision {revision!r}: {_first_line(shown.stderr)}")
+    if len(shown.stdout) > content.MAX_BYTES:
+        raise UsageError(f"{arg}: {len(shown.stdout):,} bytes is larger than a leaflet can be")
+    return shown.stdout
+
+
+# --- the facts ----------------------------------------------------------------------------------------
+
+
+def _key(name: Any) -> str:
+    return " ".join(name.split()).casefold() if isinstance(name, str) else ""
+
+
+def _items(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = data.get(key)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _percent(value: Any) -> str:
+    return f"{value:g}%" if isinstance(value, (int, float)) and not isinstance(value, bool) else "?%"
+
+
+def frequency(risk: dict[str, Any]) -> str:
+    """A risk's figure in words: "about 2%", "between 5% and 10%", "no figure", as the leaflet gives it."""
+    freq = risk.get("frequency")
+    if not isinstance(freq, dict):
+        return "none given"
+    if freq.get("known") is not True:
+        return "no figure"
+    rate = freq.get("rate")
+    rate = rate if isinstance(rate, dict) else {}
+    kind = rate.get("kind")
+    if kind == "between":
+        return f"between {_percent(rate.get('percent_from'))} and {_percent(rate.get('percent_to'))}"
+    words = {"about": "about", "less-than": "less than"}.get(kind if isinstance(kind, str) else "", "?")
+    return f"{words} {_percent(rate.get('percent'))}"
+
+
+def band(risk: dict[str, Any]) -> str:
+    freq = risk.get("frequency")
+    value = freq.get("band") if isinstance(freq, dict) else None
+    return value if isinstance(value, str) else "no band"
+
+
+def _name(item: dict[str, Any]) -> str:
+    name = item.get("name")
+    return name if isinstance(name, str) else "(no name)"
+
+
+def strings(value: Any, skip: frozenset[str] | set[str] = frozenset()) -> Iterator[str]:
+    """Every piece of text under ``value``, in order, leaving out the keys in ``skip``."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item, skip)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in skip:
+                yield from strings(item, skip)
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a.casefold(), b.casefold(), autojunk=False).ratio()
+
+
+def match_risks(old: list[dict[str, Any]], new: list[dict[str, Any]]
+                ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[tuple[dict[str, Any], dict[str, Any]]]]:
+    """(pairs with the same name, pairs that look renamed); the rest were removed or added."""
+    by_name: dict[str, dict[str, Any]] = {}
+    for risk in new:
+        by_name.setdefault(_key(risk.get("name")), risk)  # a duplicate name (LH006) pairs once
+    same = []
+    for risk in old:
+        match = by_name.pop(_key(risk.get("name")), None)
+        if match is not None:
+            same.append((risk, match))
+    paired_old = {id(a) for a, _ in same}
+    paired_new = {id(b) for _, b in same}
+    candidates = []
+    for a in (r for r in old if id(r) not in paired_old):
+        for b in (r for r in new if id(r) not in paired_new):
+            if (frequency(a), band(a)) != (frequency(b), band(b)):
+                continue
+            text_a, text_b = " ".join(strings(a, NOT_WORDS)), " ".join(strings(b, NOT_WORDS))
+            score = max(_similar(_name(a), _name(b)), _similar(text_a, text_b))
+            if score >= RENAME_RATIO:
+                candidates.append((score, a, b))
+    renamed = []
+    for _score, a, b in sorted(candidates, key=lambda c: -c[0]):
+        if id(a) not in paired_old and id(b) not in paired_new:
+            renamed.append((a, b))
+            paired_old.add(id(a))
+            paired_new.add(id(b))
+    return same, renamed
+
+
+def _risk_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[Change], list[tuple[str, Any, Any]]]:
+    """Clinical changes in the risks, and (section, old, new) pairs of risks to compare the wording of."""
+    before, after = _items(old, "risks"), _items(new, "risks")
+    same, renamed = match_risks(before, after)
+    changes: list[Change] = []
+    units: list[tuple[str, Any, Any]] = []
+    paired = {id(a) for a, _ in same + renamed} | {id(b) for _, b in same + renamed}
+    for risk in before:
+        if id(risk) not in paired:
+            changes.append(Change("risk-removed", f"\"{_name(risk)}\"", f"{frequency(risk)}, {band(risk)}", None))
+    for risk in after:
+        if id(risk) not in paired:
+            changes.append(Change("risk-added", f"\"{_name(risk)}\"", None, f"{frequency(risk)}, {band(risk)}"))
+    for a, b in renamed:
+        changes.append(Change("risk-renamed", "risk", _name(a), _name(b)))
+    for a, b in sorted(same + renamed, key=lambda pair: after.index(pair[1])):
+        subject = f"\"{_name(b)}\""
+        if frequency(a) != frequency(b):
+            changes.append(Change("frequency", subject, frequency(a), frequency(b)))
+        if band(a) != band(b):
+            changes.append(Change("band", subject, band(a), band(b)))
+        units.append((f"risks: {_name(b)}", a, b))
+    return changes, units
+
+
+def _alternative_changes(old: dict[str, Any], new: dict[str, Any]
+                         ) -> tuple[list[Change], list[tuple[str, Any, Any]]]:
+    before = {_key(a.get("name")): a for a in _items(old, "alternatives")}
+    after = {_key(a.get("name")): a for a in _items(new, "alternatives")}
+    changes = [Change("alternative-removed", f"\"{_name(a)}\"", "", None) for k, a in before.items() if k not in after]
+    changes += [Change("alternative-added", f"\"{_name(a)}\"", None, "") for k, a in after.items() if k not in before]
+    units = []
+    for k, b in after.items():
+        if k in before:
+            a = before[k]
+            if bool(a.get("no_treatment")) != bool(b.get("no_treatment")):
+                changes.append(Change("no-treatment-flag", f"\"{_name(b)}\"", str(bool(a.get("no_treatment"))).lower(),
+                                      str(bool(b.get("no_treatment"))).lower()))
+            units.append((f"alternatives: {_name(b)}", a, b))
+    return changes, units
+
+
+SOURCE_FIELDS = ("kind", "publisher", "url", "accessed", "note")
+
+
+def _source_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    before = {_key(s.get("title")): s for s in _items(old, "sources")}
+    after = {_key(s.get("title")): s for s in _items(new, "sources")}
+    title = lambda s: f"\"{s.get('title')}\""  # noqa: E731
+    changes = [Change("source-removed", title(s), "", None) for k, s in before.items() if k not in after]
+    changes += [Change("source-added", title(s), None, "") for k, s in after.items() if k not in before]
+    for k, b in after.items():
+        a = before.get(k)
+        if a is None:
+            continue
+        for name in SOURCE_FIELDS:
+            if a.get(name) != b.get(name):
+                changes.append(Change("source-changed", f"{title(b)} {name}", str(a.get(name, "(none)")),
+                                      str(b.get(name, "(none)"))))
+    return changes
+
+
+def _urgent_and_contact(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    def symptoms(data: dict[str, Any]) -> list[str]:
+        help_ = data.get("urgent_help")
+        return [s for s in strings(help_.get("symptoms"))] if isinstance(help_, dict) else []
+
+    before, after = symptoms(old), symptoms(new)
+    changes = [Change("symptom-removed", f"\"{s}\"", "", None) for s in before if s not in after]
+    changes += [Change("symptom-added", f"\"{s}\"", None, "") for s in after if s not in before]
+    for name in ("phone", "email", "web"):
+        a, b = (d.get("contact", {}).get(name) if isinstance(d.get("contact"), dict) else None for d in (old, new))
+        if a != b:
+            changes.append(Change("contact", name, str(a or "(none)"), str(b or "(none)")))
+    return changes
+
+
+def _meta_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    changes = [Change("meta", key, str(old.get(key, "(none)")), str(new.get(key, "(none)")), clinical=False)
+               for key in META if old.get(key) != new.get(key)]
+    if old.get("approval") != new.get("approval"):
+        changes.append(Change("meta", "approval", _approval(old), _approval(new), clinical=False))
+    return changes
+
+
+def _approval(data: dict[str, Any]) -> str:
+    approval = data.get("approval")
+    if not isinstance(approval, dict):
+        return "(none)"
+    return f"{approval.get('name')}, {approval.get('role')}, {approval.get('date')}"
+
+
+# --- the words ----------------------------------------------------------------------------------------
+
+
+def _words(value: Any) -> list[str]:
+    words: list[str] = []
+    for text in strings(value, NOT_WORDS):
+        words += text.split() + ["¶"]
+    return words
+
+
+def word_runs(old: Any, new: Any) -> list[tuple[str, str]]:
+    """("=" | "-" | "+", words) runs between two pieces of text, long unchanged runs shortened to context."""
+    a, b = _words(old), _words(new)
+    runs: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            runs.append(("=", " ".join(a[i1:i2])))
+        if op in ("delete", "replace"):
+            runs.append(("-", " ".join(a[i1:i2])))
+        if op in ("insert", "replace"):
+            runs.append(("+", " ".join(b[j1:j2])))
+    return [(op, _shorten(text, first=index == 0, last=index == len(runs) - 1) if op == "=" else text)
+            for index, (op, text) in enumerate(runs)]
+
+
+def _shorten(text: str, *, first: bool, last: bool) -> str:
+    words = text.split(" ")
+    if len(words) <= 2 * CONTEXT_WORDS:
+        return text
+    head = [] if first else words[:CONTEXT_WORDS]
+    tail = [] if last else words[-CONTEXT_WORDS:]
+    return " ".join([*head, "…", *tail])
+
+
+def _numbers(value: Any) -> Counter[str]:
+    return Counter(n for text in strings(value, NOT_WORDS) for n in NUMBER.findall(text))
+
+
+def _wording(units: list[tuple[str, Any, Any]]) -> tuple[list[Change], list[Wording]]:
+    changes, wording = [], []
+    for section, a, b in units:
+        if _words(a) == _words(b):
+            continue
+        before, after = _numbers(a), _numbers(b)
+        if before != after:
+            changes.append(Change("numbers", section, ", ".join(sorted((before - after).elements())) or "(none)",
+                                  ", ".join(sorted((after - before).elements())) or "(none)"))
+        wording.append(Wording(section, word_runs(a, b)))
+    return changes, wording
+
+
+def compare(old: dict[str, Any], new: dict[str, Any], old_label: str = "old", new_label: str = "new") -> Diff:
+    risk_changes, risk_units = _risk_changes(old, new)
+    alternative_changes, alternative_units = _alternative_changes(old, new)
+    section_units = [(name, old.get(name), new.get(name)) for name in PROSE_SECTIONS]
+    number_changes, wording = _wording(section_units[:5] + alternative_units + section_units[5:7] + risk_units
+                                       + section_units[7:])
+    changes = (risk_changes + alternative_changes + _source_changes(old, new) + _urgent_and_contact(old, new)
+               + number_changes + _meta_changes(old, new))
+    return Diff(old_label, new_label, changes, wording)
+
+
+def diff_paths(old: str, new: str) -> Diff:
+    return compare(load_side(old), load_side(new), old, new)
+
+
+# --- output -------------------------------------------------------------------------------------------
+
+_COLOURS = {"-": "\x1b[31m", "+": "\x1b[32m", "head": "\x1b[1m", "end": "\x1b[0m"}
+
+
+def text_report(diff: Diff, color: bool = False) -> str:
+    def paint(kind: str, text: str) -> str:
+        return f"{_COLOURS[kind]}{text}{_COLOURS['end']}" if color else text
+
+    from leaflets.report import visible
+
+    lines = [paint("head", f"Clinical diff: {visible(diff.old)} → {visible(diff.new)}")]
+    clinical = [c for c in diff.changes if c.clinical]
+    lines.append(f"Clinical changes ({len(clinical)}):" if clinical else "Clinical changes: none.")
+    lines += [f"  {visible(c.message, newlines=False)}" for c in clinical]
+    other = [c for c in diff.changes if not c.clinical]
+    if other:
+        lines.append("Other changes:")
+        lines += [f"  {visible(c.message, newlines=False)}" for c in other]
+    lines.append(f"Wording ({len(diff.wording)} section{'s' if len(diff.wording) != 1 else ''}):"
+                 if diff.wording else "Wording: no changes.")
+    for unit in diff.wording:
+        parts = []
+        for op, text in unit.runs:
+            shown = visible(text, newlines=False)
+            parts.append(shown if op == "=" else paint(op, f"[-{shown}-]" if op == "-" else f"{{+{shown}+}}"))
+        lines += [f"  {visible(unit.section, newlines=False)}:", f"    {' '.join(parts)}"]
+    verdict = ("clinical facts changed: this needs clinical sign-off" if diff.clinical
+               else "only wording changed" if diff.changes or diff.wording else "no changes")
+    lines.append(f"Result: {verdict}.")
+    return "\n".join(lines) + "\n"
+
+
+def json_report(diff: Diff) -> str:
+    return json.dumps(diff.as_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+_STYLE = """body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
+h1{font-size:1.5rem}li{margin:.25rem 0}.clinical{color:#8a1c1c}del{background:#fdd;color:#6b0000}
+ins{background:#dfd;color:#004d00;text-decoration:none}del,ins{padding:0 .15em}
+.verdict{font-weight:700;padding:.5rem;border:2px solid}"""
+
+
+def html_report(diff: Diff) -> str:
+    """A standalone page to attach to a review: every value escaped, no script, no outside resource."""
+    e = html.escape
+    clinical = [c for c in diff.changes if c.clinical]
+    other = [c for c in diff.changes if not c.clinical]
+    verdict = ("Clinical facts changed: this needs clinical sign-off." if diff.clinical
+               else "Only wording changed." if diff.changes or diff.wording else "No changes.")
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+           f"<title>Clinical diff: {e(diff.old)} → {e(diff.new)}</title>", f"<style>{_STYLE}</style>", "</head>",
+           "<body>", "<main>", f"<h1>Clinical diff: {e(diff.old)} → {e(diff.new)}</h1>",
+           f'<p class="verdict">{e(verdict)}</p>', f"<h2>Clinical changes ({len(clinical)})</h2>"]
+    out.append("<ul>" + "".join(f'<li class="clinical">{e(c.message)}</li>' for c in clinical) + "</ul>"
+               if clinical else "<p>None.</p>")
+    if other:
+        out += ["<h2>Other changes</h2>", "<ul>" + "".join(f"<li>{e(c.message)}</li>" for c in other) + "</ul>"]
+    out.append(f"<h2>Wording ({len(diff.wording)})</h2>")
+    if not diff.wording:
+        out.append("<p>No changes.</p>")
+    for unit in diff.wording:
+        tags = {"=": ("", ""), "-": ("<del>", "</del>"), "+": ("<ins>", "</ins>")}
+        body = " ".join(f"{tags[op][0]}{e(text)}{tags[op][1]}" for op, text in unit.runs)
+        out += [f"<h3>{e(unit.section)}</h3>", f"<p>{body}</p>"]
+    out += ["</main>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"
