@@ -1,10 +1,16 @@
 """Schema-only against schema-plus-rules, side by side: ``python bench/run.py rules`` (or run this file).
 
 The issue's budget: content rules may cost at most as much again as the schema check, so the
-"rules / schema" ratio must stay at or below 1.0.
+"rules / schema" ratio must stay at or below 1.0. The budget was set (and first met, at 0.97x)
+against jsonschema's validation; the schema check now runs a validator compiled ahead of time
+(leaflets/_schema_check.py), about four times cheaper, and goes to jsonschema only for a leaflet it
+refuses. So both baselines are printed: rules against the compiled check (what `validate` does now)
+and against jsonschema's validation (what the budget was measured against).
 
-1. In-process, per leaflet: median time of the schema check and of all content rules on each
-   leaflet in content/ (a fresh load each time, so nothing is cached between runs).
+1. In-process, per leaflet: median time of the compiled schema check, of jsonschema's validation
+   and of all content rules on each leaflet in content/ and in the precision corpus
+   (tests/fixtures/corpus/: longer leaflets in other styles), a fresh load each time, so nothing is
+   cached between runs.
 2. Whole command, process start to exit: `leaflets validate` on content/ copied to many files, with
    the default configuration and with every content rule deselected (``select = []``), so the cost
    of importing the rules is in the figure too.
@@ -12,6 +18,7 @@ The issue's budget: content rules may cost at most as much again as the schema c
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import statistics
 import subprocess
@@ -32,28 +39,52 @@ def _median_ms(action, repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
-def per_leaflet(runs: int) -> list[tuple[str, float, float]]:
-    """(leaflet, schema ms, rules ms) medians for each leaflet in content/."""
+# each set with the day its review dates are set against (None: today), so that dates raise no findings
+SETS = {"content/": ("content/*/*.json", None), "corpus": ("tests/fixtures/corpus/*/en.json", dt.date(2026, 6, 1))}
+
+
+def per_leaflet(runs: int, pattern: str = "content/*/*.json",
+                today: dt.date | None = None) -> list[tuple[str, float, float, float]]:
+    """(leaflet, compiled schema ms, jsonschema ms, rules ms) medians for each leaflet ``pattern`` finds."""
     sys.path.insert(0, str(ROOT))
-    return [(path.parent.name, *_time_leaflet(path, runs * 5)) for path in sorted((ROOT / "content").glob("*/*.json"))]
+    return [(path.parent.name, *_time_leaflet(path, runs * 5, today)) for path in sorted(ROOT.glob(pattern))]
 
 
-def _time_leaflet(path: Path, repeat: int) -> tuple[float, float]:
+def _time_leaflet(path: Path, repeat: int, today: dt.date | None = None) -> tuple[float, float, float]:
     from leaflets import content, schema
     from leaflets.config import Config
     from leaflets.rules import run
 
     config, raw = Config(), path.read_bytes()
+    config.today = today or config.today
 
     def fresh() -> content.Document:
         return content.parse(content.Document(path=path, display=str(path)), raw)
 
+    def jsonschema_check(doc: content.Document) -> None:
+        list(schema.validator("leaflet").iter_errors(doc.data))  # what schema.check ran before it was compiled
+
     schema.check(fresh())
+    jsonschema_check(fresh())
     run(fresh(), config)  # warm: imports, compiled patterns, data files
-    for_schema, for_rules = [fresh() for _ in range(repeat)], [fresh() for _ in range(repeat)]
-    schema_ms = _median_ms(lambda: schema.check(for_schema.pop()), repeat)
-    rules_ms = _median_ms(lambda: run(for_rules.pop(), config), repeat)
-    return schema_ms, rules_ms
+    docs = [[fresh() for _ in range(repeat)] for _ in range(3)]
+    compiled_ms = _median_ms(lambda: schema.check(docs[0].pop()), repeat)
+    jsonschema_ms = _median_ms(lambda: jsonschema_check(docs[1].pop()), repeat)
+    rules_ms = _median_ms(lambda: run(docs[2].pop(), config), repeat)
+    return compiled_ms, jsonschema_ms, rules_ms
+
+
+def print_table(title: str, rows: list[tuple[str, float, float, float]]) -> None:
+    print(title)
+    print(f"{'leaflet':<32} {'compiled':>9} {'jsonschema':>11} {'rules':>9} {'rules/compiled':>15} "
+          f"{'rules/jsonschema':>17}")
+    for name, compiled, full, rules in rows:
+        print(f"{name:<32} {compiled:7.2f}ms {full:9.2f}ms {rules:7.2f}ms {rules / compiled:14.2f}x "
+              f"{rules / full:16.2f}x")
+    compiled, full, rules = (sum(r[i] for r in rows) for i in (1, 2, 3))
+    print(f"{'all ' + str(len(rows)) + ' leaflets':<32} {compiled:7.2f}ms {full:9.2f}ms {rules:7.2f}ms "
+          f"{rules / compiled:14.2f}x {rules / full:16.2f}x")
+    print(f"{'rules per leaflet (mean)':<32} {'':>9} {'':>11} {rules / len(rows):7.2f}ms")
 
 
 def whole_command(runs: int, copies: int) -> tuple[float, float, int]:
@@ -82,14 +113,10 @@ def whole_command(runs: int, copies: int) -> tuple[float, float, int]:
 
 
 def main(runs: int = 7, copies: int = 100) -> None:
-    rows = per_leaflet(runs)
-    print(f"rules: in-process, median of {runs * 5} runs per leaflet (budget: rules / schema <= 1.00)")
-    print(f"{'leaflet':<36} {'schema':>9} {'rules':>9} {'rules/schema':>13}")
-    for name, schema_ms, rules_ms in rows:
-        print(f"{name:<36} {schema_ms:7.2f}ms {rules_ms:7.2f}ms {rules_ms / schema_ms:12.2f}x")
-    total_schema, total_rules = sum(r[1] for r in rows), sum(r[2] for r in rows)
-    print(f"{'all ' + str(len(rows)) + ' leaflets':<36} {total_schema:7.2f}ms {total_rules:7.2f}ms "
-          f"{total_rules / total_schema:12.2f}x")
+    for label, (pattern, today) in SETS.items():
+        print_table(f"rules: in-process on {label}, median of {runs * 5} runs per leaflet (budget: rules / "
+                    "schema <= 1.00, set against jsonschema's validation)", per_leaflet(runs, pattern, today))
+        print()
     only, both, files = whole_command(runs, copies)
     print(f"\nrules: `leaflets validate` on {files} files, process start to exit, median of {runs} runs "
           "(budget: <= 2.00x, the schema's cost again)")

@@ -152,7 +152,7 @@ def test_a_crashing_rule_becomes_a_finding(monkeypatch):
 
     monkeypatch.setattr(rules, "content_rules", lambda: [broken, *[r for r in rules.all_rules().values() if r.check]])
     doc = content.load(BASE)
-    found = run(doc)
+    found = run(doc, Config())
     crash = [f for f in found if f.code == "LX001"]
     assert len(crash) == 1 and "LH999 (explodes)" in crash[0].message and "ZeroDivisionError" in crash[0].message
 
@@ -190,7 +190,7 @@ def test_no_rule_crashes_on_missing_or_ill_typed_fields():
             raw = json.dumps(data, indent=1).encode()
             doc = content.parse(content.Document(path=Path("carpal-tunnel-release/en.json"),
                                                  display="x.json"), raw)
-            crashes += [(pointer, value, f.message) for f in run(doc) if f.code == "LX001"]
+            crashes += [(pointer, value, f.message) for f in run(doc, Config()) if f.code == "LX001"]
     assert not crashes, sorted({c[2] for c in crashes})
 
 
@@ -204,12 +204,19 @@ SYLLABLES = {"area": 3, "anaesthetic": 4, "physiotherapy": 6, "vertebra": 3, "op
              "incision": 3, "antibiotics": 5, "thrombosis": 3, "temperature": 4, "breathing": 2, "numbness": 2,
              "bladder": 2, "emergency": 4, "quiet": 2, "diet": 2, "tissue": 2, "continue": 3, "value": 2,
              "comfortable": 4, "little": 2, "fusion": 2, "decision": 3, "region": 2}
+# words the counter once got wrong on the precision corpus, each pushing a section's grade up
+SYLLABLES_FIXED = {"your": 1, "yourself": 2, "yesterday": 3, "called": 1, "filled": 1, "handled": 2, "troubled": 2,
+                   "replacement": 3, "management": 3, "movement": 2, "measurement": 3, "element": 3, "cement": 2}
 
 
 def test_syllable_counts_are_mostly_exact_on_leaflet_words():
     exact = sum(readability.syllables(word) == count for word, count in SYLLABLES.items())
     assert exact / len(SYLLABLES) >= 0.9, [(w, readability.syllables(w), c) for w, c in SYLLABLES.items()
                                           if readability.syllables(w) != c]
+
+
+def test_syllable_counts_are_exact_on_words_once_miscounted():
+    assert {w: readability.syllables(w) for w in SYLLABLES_FIXED} == SYLLABLES_FIXED
 
 
 def sentences(text: str):

@@ -8,18 +8,20 @@ so ``leaflets rules`` and docs/rules.md list every code a finding can carry.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
+import os
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from leaflets.findings import Finding, Severity
 from leaflets.rules.registry import FAMILIES, RULES, Hit, Rule, add
 
 if TYPE_CHECKING:
-    from leaflets.config import Config
     from leaflets.content import Document
 
-__all__ = ["FAMILIES", "Hit", "Rule", "all_rules", "configurable_codes", "run"]
+__all__ = ["FAMILIES", "Hit", "Rule", "Settings", "all_rules", "configurable_codes", "run"]
 
 MAX_PER_FIELD = 10  # findings of one rule in one field; the rest are counted in one more finding
 
@@ -55,7 +57,16 @@ _MACHINERY = [
 def all_rules() -> dict[str, Rule]:
     """Every code in family order: LF and LS (documented only), the content rules, then LX."""
     from leaflets import content, schema  # noqa: F401  (their code tables)
-    from leaflets.rules import claims, completeness, governance, hygiene, numbers, readability  # noqa: F401
+    from leaflets.rules import (  # noqa: F401  (registering their rules)
+        claims,
+        completeness,
+        governance,
+        hygiene,
+        numbers,
+        plain_words,
+        readability,
+        style,
+    )
 
     if "LX001" not in RULES:
         for machinery in _MACHINERY:
@@ -77,15 +88,24 @@ def configurable_codes() -> list[str]:
     return [code for code, r in all_rules().items() if r.configurable]
 
 
-def run(doc: Document, config: Config | None = None) -> list[Finding]:
-    """Every enabled content rule's findings for ``doc`` (usable or not: rules tolerate bad fields)."""
-    from leaflets.config import Config
+class Settings(Protocol):
+    """What the rules need of the configuration (leaflets.config.Config has it). The rules never
+    import the configuration module: it imports them, to know which codes may be selected."""
+
+    thresholds: dict[str, Any]
+    today: dt.date
+
+    def enabled(self, code: str, path: str | os.PathLike[str] = "") -> bool: ...
+
+
+def run(doc: Document, config: Settings) -> list[Finding]:
+    """Every content rule ``config`` enables, its findings for ``doc`` (usable or not: rules tolerate
+    bad fields), with ``config``'s thresholds and day."""
     from leaflets.rules.context import Context
 
-    config = config or Config()
     if not isinstance(doc.data, dict):
         return []
-    ctx = Context(doc, config.thresholds)
+    ctx = Context(doc, config.thresholds, config.today)
     findings: list[Finding] = []
     for rule in content_rules():
         if not config.enabled(rule.code, doc.path):
@@ -124,8 +144,14 @@ def _capped(hits: list[Hit]) -> list[Hit]:
 
 def _finding(ctx: Any, rule: Rule, hit: Hit) -> Finding:
     line, column = ctx.position(hit.pointer, hit.index)
-    return ctx.doc.finding(rule.code, hit.message, hit.pointer, severity=hit.severity or rule.severity,
-                           rule=rule.name, line=line, column=column)
+    finding = ctx.doc.finding(rule.code, hit.message, hit.pointer, severity=hit.severity or rule.severity,
+                              rule=rule.name, line=line, column=column)
+    if hit.index is None:
+        return finding
+    # Where in the string the finding is, in characters of the value (not of the JSON text, whose
+    # escapes differ): a draft highlights exactly that text (leaflets.render.marks).
+    span = {"index": hit.index} | ({"length": hit.length} if hit.length else {})
+    return dataclasses.replace(finding, extra={**finding.extra, **span})
 
 
 def _covers(suppression_pointer: str, finding_pointer: str) -> bool:
@@ -133,7 +159,7 @@ def _covers(suppression_pointer: str, finding_pointer: str) -> bool:
         finding_pointer.startswith(suppression_pointer + "/")
 
 
-def _apply_suppressions(ctx: Any, findings: list[Finding], config: Config) -> list[Finding]:
+def _apply_suppressions(ctx: Any, findings: list[Finding], config: Settings) -> list[Finding]:
     rules = all_rules()
     kept, extra = list(findings), []
     for pointer, entry in ctx.items("/suppressions"):

@@ -16,19 +16,39 @@ def phrase_hits(ctx: Context, name: str, table: str, what: str) -> Iterable[Hit]
     for entry, paragraph, index, match in phrases(name, table).matches(ctx):
         advice = f": {entry.advice}" if entry.advice else ""
         yield Hit(paragraph.pointer, f"{what} \"{' '.join(match.group().split())}\"{advice}", index=index,
-                  severity=entry.severity)
+                  severity=entry.severity, length=len(match.group()))
 
 
 @rule("LC001", "absolute-claim", Severity.ERROR, "An absolute claim: a promise no operation can keep.",
       what="Phrases from the `[[absolute]]` list in leaflets/rules/data/claims.toml: \"guaranteed\", \"no risk\", "
-           "\"pain-free\", \"100% success\", \"no lengthy recovery\" and the like.",
+           "\"pain-free\", \"100% success\", \"no lengthy recovery\" and the like. A phrase denied or hedged earlier "
+           "in its clause (\"this cannot be guaranteed\", \"we cannot promise a pain-free recovery\", \"there is no "
+           "guarantee that\") is the honest opposite of a claim and is left alone.",
       why="Consent rests on an honest picture of risks and results. A promise of a pain-free recovery sets "
           "expectations the operation cannot meet, and patients who were promised have not been informed.",
       bad="Our pain-free technique is guaranteed to get you back on your feet.",
       good="Most people have some pain for the first few weeks. Your team will give you medicine for it.",
       data_file="leaflets/rules/data/claims.toml")
 def absolute_claim(ctx: Context) -> Iterable[Hit]:
-    return phrase_hits(ctx, "claims", "absolute", "absolute claim")
+    for entry, paragraph, index, match in phrases("claims", "absolute").matches(ctx):
+        if negated(paragraph.text, index):
+            continue  # "this cannot be guaranteed": the honest opposite of a claim
+        advice = f": {entry.advice}" if entry.advice else ""
+        yield Hit(paragraph.pointer, f"absolute claim \"{' '.join(match.group().split())}\"{advice}", index=index,
+                  severity=entry.severity, length=len(match.group()))
+
+
+# A denial or hedge in the same clause, before the phrase: "we cannot promise a pain-free recovery",
+# "there is no guarantee that", "this is not guaranteed", "nobody can say it will be risk-free".
+_NEGATION = re.compile(r"(?:\b(?:not|never|cannot|nobody|unable|neither|nor|no\s+(?:guarantee|promise|one|way|"
+                       r"certainty))\b|n['’]t\b)[^.;:!?]{0,60}$|\bno\s+$", re.IGNORECASE)
+
+
+def negated(text: str, index: int) -> bool:
+    """Whether the words just before ``index`` in its clause deny or hedge what follows."""
+    window = text[max(0, index - 80):index]
+    cut = max(window.rfind(mark) for mark in ".;:!?")
+    return bool(_NEGATION.search(window[cut + 1:]))
 
 
 _FOOTNOTE = re.compile(r"(?<=[A-Za-z).,])(?P<mark>[\^*†‡]+|\+(?!\d))(?=\s|$|[.,;:!?)])")

@@ -31,7 +31,9 @@ def path_mismatch(ctx: Context) -> Iterable[Hit]:
 
 
 @rule("LM002", "risk-without-management", Severity.WARNING, "A risk does not say what is done about it.",
-      what="A risk with no `management` text, or whose management holds only blank text.",
+      what="A risk with no `management` text (or only blank text) whose description does not say what is done "
+           "about it either (\"it is usually easily treated with antibiotics\", \"tell your team if...\", \"you may "
+           "need another operation\").",
       why="A risk with no answer frightens without helping. Patients need to know what the team does to prevent "
           "or treat it, and what they should watch for and report.",
       bad='{"name": "Infection", "description": ["The wound can become infected."], "frequency": {...}}',
@@ -40,10 +42,30 @@ def risk_without_management(ctx: Context) -> Iterable[Hit]:
     for pointer, risk in ctx.items("/risks"):
         if not isinstance(risk, dict):
             continue
-        if not _has_text(risk.get("management")):
+        if not _has_text(risk.get("management")) and not _manages(risk.get("description")):
             name = risk.get("name") if isinstance(risk.get("name"), str) else f"risk {pointer.rsplit('/', 1)[1]}"
             yield Hit(pointer, f"\"{name}\" does not say what is done about it or what to watch for: add "
                       "\"management\"")
+
+
+# What is done about a risk, written inside its description: "usually easily treated with antibiotics",
+# "it settles on its own", "tell your team if...", "you may need another operation".
+_MANAGED = re.compile(r"\b(?:treat(?:ed|s|ment|able)?|antibiotics?|medicines?|tablets?|injections?|physiotherapy|"
+                      r"settles?|(?:goes|go)\s+away|resolves?|gets?\s+better|another\s+operation|further\s+surgery|"
+                      r"(?:tell|contact|call|see)\s+(?:your|the)\b|we\s+(?:will|can)|your\s+(?:team|surgeon|doctor)\s+"
+                      r"(?:will|can|may)|(?:can|may)\s+be\s+(?:managed|repaired|fixed|removed|drained|corrected)|"
+                      r"to\s+(?:prevent|reduce|lower)\s+(?:this|the\s+risk))", re.IGNORECASE)
+
+
+def _manages(value: object) -> bool:
+    """Whether a risk's description already says what is done about it or what to watch for."""
+    if isinstance(value, str):
+        return bool(_MANAGED.search(value))
+    if isinstance(value, list):
+        return any(_manages(item) for item in value)
+    if isinstance(value, dict):
+        return any(_manages(item) for item in value.values())
+    return False
 
 
 def _has_text(value: object) -> bool:
@@ -94,24 +116,38 @@ def no_emergency_number(ctx: Context) -> Iterable[Hit]:
         yield Hit("/urgent_help/whom_to_call", "urgent help does not mention 999: say when to call it")
 
 
-_REPLACE = re.compile(r"\b(?:(?:does|do|is|will)\s+not|doesn['’]t|never)\s+(?:replace|take\s+the\s+place|substitute|"
-                      r"a\s+substitute)|\bnot\s+a\s+substitute\b|\binstead\s+of\b", re.IGNORECASE)
+# The meaning, in any of the phrasings real leaflets use: (1) this leaflet does not replace advice
+# ("does not replace", "is not intended to replace", "is not a substitute for", "should not be used
+# instead of", "general guidance only") and (2) the patient's own team is the one to ask.
+_REPLACE = re.compile(r"\b(?:not|never|n['’]t)\s+(?:\w+\s+){0,3}?(?:replace|take\s+the\s+place|substitute|"
+                      r"a\s+substitute|be\s+a\s+substitute|be\s+used\s+instead|instead)|\bnot\s+a\s+substitute\b|"
+                      r"\b(?:general|generic)\s+(?:information|guidance|advice)\b|\b(?:is|are)\s+(?:only\s+)?general\b|\bonly\s+(?:general|a\s+general)\s+"
+                      r"(?:information|guide|guidance)\b|\bnot\s+(?:personal|individual)\s+(?:medical\s+)?advice\b",
+                      re.IGNORECASE)
+_YOUR_TEAM = re.compile(r"\b(?:doctors?|team|nurses?|surgeons?|GP|consultants?|clinicians?|physiotherapists?|"
+                        r"specialists?|(?:health\s*care|medical)\s+professionals?|staff)\b", re.IGNORECASE)
 
 
 @rule("LM005", "disclaimer-incomplete", Severity.WARNING,
       "The disclaimer does not say the leaflet cannot replace advice.",
-      what="A `disclaimer` that does not say the leaflet does not replace advice from the patient's own care team "
-           "(\"does not replace\", \"is not a substitute for\").",
+      what="A `disclaimer` that does not say, in any words, both that the leaflet does not replace advice (\"does not "
+           "replace\", \"is not intended to replace\", \"is not a substitute for\", \"general guidance only\") and "
+           "who to ask instead (the patient's doctor, nurse, surgeon or care team). The meaning is checked, not one "
+           "phrasing.",
       why="A leaflet is written for everyone having the operation; the patient's own team knows their case. The "
           "disclaimer tells them which to trust when the two differ.",
       bad='"disclaimer": "This leaflet was written by the spinal team at our hospital."',
-      good='"disclaimer": "This leaflet gives general information. It does not replace advice from your own care '
-           'team."')
+      good='"disclaimer": "This leaflet is not intended to replace the discussion between you and your doctor."')
 def disclaimer_incomplete(ctx: Context) -> Iterable[Hit]:
     text = ctx.data.get("disclaimer")
-    if isinstance(text, str) and text.strip() and not _REPLACE.search(text):
+    if not isinstance(text, str) or not text.strip():
+        return
+    if not _REPLACE.search(text):
         yield Hit("/disclaimer", "the disclaimer does not say that this leaflet does not replace advice from the "
                   "patient's own care team: say so")
+    elif not _YOUR_TEAM.search(text):
+        yield Hit("/disclaimer", "the disclaimer does not say whom to ask instead: name the patient's own doctor, "
+                  "nurse or care team")
 
 
 def _forms(term: str) -> list[str]:
@@ -169,3 +205,46 @@ def import_leftovers(ctx: Context) -> Iterable[Hit]:
     if leftovers.is_file():
         yield Hit("", f"{leftovers.name} beside this file holds text from an import that is not in the leaflet yet: "
                   f"place it in the right sections (or decide it does not belong), then delete {leftovers.name}")
+
+
+@rule("LM008", "material-risk-missing", Severity.ERROR,
+      "A serious risk on the checklist of the leaflet's procedure family is not mentioned.",
+      what="A leaflet that declares its procedure `family` (e.g. \"spine\") must name, somewhere in its `risks`, every "
+           "risk on that family's checklist (infection, bleeding, blood clots, nerve damage, a dural tear, damage to "
+           "the nerves of the bladder and bowel, paralysis and death for the spine), in any words the checklist "
+           "knows, or list it in `not_applicable_risks` with the reason it does not apply. Also fires on a family "
+           "with no checklist and on a `not_applicable_risks` entry naming a risk the checklist does not have.",
+      why="UK consent law (Montgomery, 2015) and the GMC's guidance ask that patients are told of every material "
+          "risk and every serious harm, however rare. Leaving out the rare catastrophic ones (paralysis, death) is "
+          "the omission a patient is least able to notice, and a figure is not needed to name a risk honestly.",
+      bad='"family": "spine" and risks that never mention paralysis',
+      good='add {"name": "Paralysis", ..., "frequency": {"known": false, "note": "The sources we used give no '
+           'figure."}}, or "not_applicable_risks": [{"risk": "paralysis", "reason": "…because…"}]',
+      data_file="leaflets/rules/data/material_risks.toml")
+def material_risk_missing(ctx: Context) -> Iterable[Hit]:
+    from leaflets.rules.material import families
+
+    family_id = ctx.data.get("family")
+    if not isinstance(family_id, str) or not isinstance(ctx.data.get("risks"), list):
+        return  # no family declared (the checklist is opt-in), or the schema reports the risks
+    family = families().get(family_id)
+    if family is None:
+        yield Hit("/family", f"there is no material-risk checklist for the family \"{family_id}\": use one of "
+                  f"{', '.join(sorted(families()))}, or add it to leaflets/rules/data/material_risks.toml")
+        return
+    known = {risk.id for risk in family.risks}
+    excused = set()
+    for pointer, entry in ctx.items("/not_applicable_risks"):
+        risk_id = entry.get("risk") if isinstance(entry, dict) else None
+        if isinstance(risk_id, str) and risk_id not in known:
+            yield Hit(f"{pointer}/risk", f"\"{risk_id}\" is not on the {family_id} checklist: use one of "
+                      f"{', '.join(sorted(known))}")
+        excused.add(risk_id)
+    sentences = [s for p in ctx.prose_under("/risks") for s in re.split(r"[.!?;:]\s", p.text.lower())]
+    spaced = "\0".join(" ".join(s.split()) for s in sentences)
+    for risk in family.risks:
+        if risk.id not in excused and not risk.mentioned(sentences, spaced):
+            yield Hit("/risks", f"the risks never mention {risk.name[0].lower()}{risk.name[1:]}, on the checklist of "
+                      f"material risks of {family.name[0].lower()}{family.name[1:]}: name it however rare (with "
+                      f"\"known\": false if the sources give no figure), or list \"{risk.id}\" in "
+                      "not_applicable_risks with the reason")

@@ -11,7 +11,6 @@ import bisect
 import datetime as dt
 import functools
 import json
-import os
 import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -21,7 +20,7 @@ from leaflets.content import Document, pointer_escape
 # Fields that hold codes, dates, addresses or enum values rather than prose a patient reads.
 NOT_PROSE = {"$schema", "id", "language", "version", "status", "last_reviewed", "next_review", "approval",
              "authors", "sources", "suppressions", "band", "kind", "phone", "email", "web", "url", "accessed",
-             "known", "rate", "no_treatment"}
+             "known", "rate", "no_treatment", "family", "not_applicable_risks"}
 
 # Sections a patient reads, in reading order (the readability unit).
 SECTIONS = ["title", "summary", "condition", "procedure", "benefits", "alternatives", "preparation", "on_the_day",
@@ -29,7 +28,7 @@ SECTIONS = ["title", "summary", "condition", "procedure", "benefits", "alternati
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“(‘]?[A-Z0-9])")  # no lookbehind: scanning stays fast
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "st", "no", "approx", "vs"})
-_NOT_IN_WORDS = str.maketrans({c: " " for c in '.,;:!?"“”‘()[]{}/\\%&*+=<>|^~`@#$…–—'})
+NOT_IN_WORDS = str.maketrans({c: " " for c in '.,;:!?"“”‘()[]{}/\\%&*+=<>|^~`@#$…–—'})
 WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’-][A-Za-z\u00C0-\u024F]+)*|[0-9]+(?:[.,][0-9]+)*")
 
 
@@ -45,17 +44,6 @@ class Sentence(NamedTuple):
     paragraph: Paragraph
     start: int  # offset in the paragraph's text
     text: str
-
-
-def today() -> dt.date:
-    """Today, or LEAFLETS_TODAY (YYYY-MM-DD) so CI runs and tests are reproducible."""
-    fixed = os.environ.get("LEAFLETS_TODAY", "")
-    if fixed:
-        try:
-            return dt.date.fromisoformat(fixed)
-        except ValueError:
-            pass  # the CLI validates it and exits 2 before any rule runs
-    return dt.date.today()
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -102,7 +90,7 @@ class Context:
         self.doc = doc
         self.data: dict[str, Any] = doc.data if isinstance(doc.data, dict) else {}
         self.thresholds = thresholds
-        self.today = when or today()
+        self.today = when or dt.date.today()  # the CLI's day (LEAFLETS_TODAY), passed down in the Config
         self.cache: dict[str, Any] = {}  # values several rules share, computed once
         self._escapes: dict[int, _Escapes] = {}  # by offset of a string in the text: see position()
 
@@ -172,17 +160,21 @@ class Context:
         texts: dict[str, list[str]] = {}
         for paragraph in self.paragraphs:
             texts.setdefault(paragraph.section, []).append(paragraph.text)
-        return {section: "\n".join(parts).translate(_NOT_IN_WORDS).split() for section, parts in texts.items()}
+        return {section: "\n".join(parts).translate(NOT_IN_WORDS).split() for section, parts in texts.items()}
 
     @functools.cached_property
     def tokens_lower(self) -> list[str]:
         """Every word of the prose in lower case, in order (punctuation made spaces, then split, in C)."""
-        return self.joined_lower.translate(_NOT_IN_WORDS).split()
+        return self.joined_lower.translate(NOT_IN_WORDS).split()
 
     @functools.cached_property
     def vocabulary(self) -> frozenset[str]:
-        """Every word of the prose in lower case: word-list rules test membership, not regexes."""
-        return frozenset(self.tokens_lower)
+        """Every word of the prose in lower case: word-list rules test membership, not regexes. A word
+        in curly single quotes ("known as ‘laparoscopic’ surgery") is there without them too: the
+        closing quote is also an apostrophe, so it stays on the token."""
+        tokens = frozenset(self.tokens_lower)
+        quoted = {t.strip("’'") for t in tokens if t[0] in "’'" or t[-1] in "’'"}
+        return tokens | quoted if quoted else tokens
 
     # Regular expressions run once over all the prose joined, not once per paragraph: a call per
     # paragraph costs more than the scan itself. SEPARATOR keeps matches from running across

@@ -76,24 +76,26 @@ def reviewed_in_future(ctx: Context) -> Iterable[Hit]:
                   f"({due.isoformat()}): check both dates")
 
 
-@rule("LD005", "approved-without-approver", Severity.ERROR, "An approved leaflet does not say who approved it.",
-      what="`status` \"approved\" with no `approval`, or an approval without a name or role.",
+@rule("LD005", "approved-without-approver", Severity.ERROR, "An approved leaflet does not name who approved it.",
+      what="`status` \"approved\" with an approval whose name or role is a placeholder (\"TBC\", \"TODO\", "
+           "\"[insert name]\": the list of LH001). A missing approval, name or role is the schema's finding (LS), "
+           "so it is not reported twice.",
       why="Only an approved leaflet may go to patients without a warning band. Approval without a named, "
           "accountable person is not approval.",
-      bad='"status": "approved"  (and no "approval")',
+      bad='"status": "approved", "approval": {"name": "TBC", "role": "Consultant", "date": "2026-01-10"}',
       good='"approval": {"name": "Ms A. Example", "role": "Consultant spinal surgeon", "date": "2026-01-10"}')
 def approved_without_approver(ctx: Context) -> Iterable[Hit]:
-    if ctx.data.get("status") != "approved":
-        return
-    approval = ctx.data.get("approval")
-    if not isinstance(approval, dict):
-        yield Hit("/status", "the leaflet is approved but does not say by whom: add \"approval\" with name, role "
-                  "and date, or set status to \"in-review\"")
-        return
+    from leaflets.rules.data import phrases
+
+    approval = _approved_with(ctx)
     for key in ("name", "role"):
-        value = approval.get(key)
-        if not isinstance(value, str) or not value.strip():
-            yield Hit("/approval", f"the approval has no {key}: say who approved the leaflet and in what role")
+        value = approval.get(key) if approval else None
+        if not isinstance(value, str):
+            continue  # the schema reports it
+        lower = value.lower()
+        if any(entry.regex.search(lower) for entry in phrases("placeholders").entries):
+            yield Hit(f"/approval/{key}", f"the approval's {key} \"{value}\" is a placeholder: say who approved the "
+                      "leaflet and in what role, or set status to \"in-review\"")
 
 
 @rule("LD006", "approval-date-wrong", Severity.ERROR, "The approval date is in the future or before the last review.",

@@ -8,6 +8,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from leaflets.findings import Severity
 from leaflets.rules.claims import phrase_hits
@@ -40,13 +41,14 @@ def placeholder(ctx: Context) -> Iterable[Hit]:
             if match:
                 advice = f": {entry.advice}" if entry.advice else ""
                 yield Hit(pointer, f"placeholder \"{' '.join(match.group().split())}\"{advice}",
-                          index=match.start(), severity=entry.severity)
+                          index=match.start(), severity=entry.severity, length=len(match.group()))
                 break
 
 
 @rule("LH002", "web-leftover", Severity.ERROR, "Text pasted from a web page: buttons, menus, links.",
       what="\"icon plus\", \"back to top\", \"click here\", \"Menu\", \"read more\", \"skip to content\" and the like "
-           "(list: leaflets/rules/data/web_leftovers.toml).",
+           "(list: leaflets/rules/data/web_leftovers.toml), in the prose and in the other printed text (authors, "
+           "sources' titles and notes, approver).",
       why="Web-page furniture means nothing on paper, and shows the text was pasted, not written for the reader. "
           "\"Click here\" in a printed leaflet leaves the patient with no way to reach what it pointed to.",
       bad="How to prepare for your surgery icon plus",
@@ -63,6 +65,34 @@ def web_leftover(ctx: Context) -> Iterable[Hit]:
             continue  # already reported ("Back to top" is both a phrase and a whole line): once is enough
         if len(paragraph.text) < 20 and " ".join(paragraph.text.lower().rstrip(" .").split()) in lines:
             yield Hit(paragraph.pointer, f"web-page leftover {quoted(paragraph.text)}: {advice}")
+    for pointer, text in printed(ctx):
+        lower = text.lower()
+        if len(lower) != len(text):
+            continue  # a rare case-changing character: skip, never misplace
+        for entry in phrases("web_leftovers").entries:
+            match = next((m for m in entry.regex.finditer(lower) if _word_start(lower, m.start())), None)
+            if match:
+                yield Hit(pointer, f"web-page leftover \"{text[match.start():match.end()]}\": {entry.advice}",
+                          index=match.start(), severity=entry.severity, length=len(match.group()))
+                break
+
+
+# Printed on the leaflet but not prose the readability rules should grade: the authors, the
+# sources' titles, publishers and notes, the approver. The hygiene rules check them too.
+_PRINTED = ("/authors", "/sources", "/approval")
+_NOT_PRINTED = ("/url", "/accessed", "/kind", "/date", "/content_sha256")
+
+
+def printed(ctx: Context) -> Iterable[tuple[str, str]]:
+    """(pointer, text) of each printed string outside the prose: authors, sources and approval."""
+    for top in _PRINTED:
+        for pointer, text in _strings(ctx.data.get(top[1:]), top):
+            if not pointer.endswith(_NOT_PRINTED):
+                yield pointer, text
+
+
+def _word_start(text: str, index: int) -> bool:
+    return not index or not (text[index - 1].isalnum() or text[index - 1] in "_-")
 
 
 @functools.cache
@@ -98,13 +128,14 @@ _DOUBLING_ALLOWED = {"had", "that", "is"}
 
 
 @rule("LH004", "doubled-word", Severity.WARNING, "The same word twice in a row.",
-      what="A word repeated straight after itself (\"the the\"), in any case. \"had had\" and \"that that\" are "
-           "allowed.",
+      what="A word repeated straight after itself (\"the the\"), in any case, in the prose and in the other printed "
+           "text (authors, sources, approver). \"had had\" and \"that that\" are allowed.",
       why="Readers skip over the second word and do not notice; a screen reader reads both. It is the most "
           "common typing slip and the cheapest to fix.",
       bad="Tell the the ward if your wound leaks.",
       good="Tell the ward if your wound leaks.")
 def doubled_word(ctx: Context) -> Iterable[Hit]:
+    yield from _doubled_in_printed(ctx)
     tokens = ctx.tokens_lower  # neighbours compared by map/compress, in C; the regex below confirms
     doubled = {w for w in itertools.compress(tokens, map(str.__eq__, tokens, tokens[1:])) if w.isalpha()}
     pairs = [f"{w} {w}" for w in doubled - _DOUBLING_ALLOWED if f"{w} {w}" in ctx.joined_lower]
@@ -117,6 +148,14 @@ def doubled_word(ctx: Context) -> Iterable[Hit]:
             before = paragraph.text[match.start() - 1: match.start()]
             if match["word"].lower() not in _DOUBLING_ALLOWED and before != "-":
                 yield Hit(paragraph.pointer, f"\"{match['word']}\" appears twice in a row: remove one",
+                          index=match.end() - len(match["word"]))
+
+
+def _doubled_in_printed(ctx: Context) -> Iterable[Hit]:
+    for pointer, text in printed(ctx):
+        for match in _DOUBLED.finditer(text):
+            if match["word"].lower() not in _DOUBLING_ALLOWED and text[match.start() - 1: match.start()] != "-":
+                yield Hit(pointer, f"\"{match['word']}\" appears twice in a row: remove one",
                           index=match.end() - len(match["word"]))
 
 
@@ -215,17 +254,19 @@ def unbalanced_brackets(ctx: Context) -> Iterable[Hit]:
             yield Hit(paragraph.pointer, "a double quotation mark (\") is never closed", index=text.rindex('"'))
 
 
-_HTTP = re.compile(r"\bhttp://\S+|(?<![/@\w.])www\.[\w-]+(?:\.[\w-]+)+\S*", re.IGNORECASE)
+_HTTP = re.compile(r"\bhttp://\S+", re.IGNORECASE)
 
 
-@rule("LH008", "insecure-web-address", Severity.WARNING, "A web address in a bad form: http:// or no https://.",
-      what="Web addresses in the text that start with `http://`, or with `www.` and no `https://`.",
+@rule("LH008", "insecure-web-address", Severity.WARNING, "A web address starts with http://.",
+      what="Web addresses in the text that start with `http://`. Addresses written \"www.example.org\" with no scheme "
+           "are left alone: that is how printed leaflets write them, patients type them that way, and browsers open "
+           "them over https.",
       why="An http:// address can be intercepted or may no longer work; browsers warn about it, and a patient "
           "typing an address from paper needs it exact.",
       bad="Read more at http://www.example.org/spine.",
-      good="Read more at https://www.example.org/spine.")
+      good="Read more at www.example.org/spine (or https://www.example.org/spine).")
 def insecure_web_address(ctx: Context) -> Iterable[Hit]:
-    if "http:" not in ctx.joined_lower and "www." not in ctx.joined_lower:
+    if "http:" not in ctx.joined_lower:
         return
     for paragraph, index, match in ctx.matches(_HTTP):
         address = match.group().rstrip(".,;:)")
@@ -233,13 +274,15 @@ def insecure_web_address(ctx: Context) -> Iterable[Hit]:
         yield Hit(paragraph.pointer, f"write the address with https://: {fix}", index=index)
 
 
+_AREA_CODE = re.compile(r"\(0\d{2,5}\)(?: \d{2,6}){1,3}")
 _TEN_DIGITS = re.compile(r"\d[\d ().+-]{8,}\d")  # starts with a digit, so the scan skips quickly
 _PHONE = re.compile(r"(?<![\w+])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(0\)\s?)?\(?0?\d{2,5}\)?(?:[\s.-]?\d{2,4}){2,3}(?!\w)")
 
 
 @rule("LH009", "phone-number-form", Severity.WARNING, "A phone number written in a form that is hard to dial.",
       what="Phone numbers in the text (ten digits or more) written with brackets, hyphens, dots, \"(0)\", or no "
-           "spaces at all.",
+           "spaces at all. A UK area code in brackets followed by groups of digits (\"(01632) 960 456\") is the way "
+           "leaflets print numbers, and is left alone.",
       why="People dial from paper under stress. \"+44 (0)20-7946.0000\" makes them guess which digits to drop; "
           "groups of digits separated by spaces are easiest to read and to dial.",
       bad="Call the ward on (020) 7946-0000.",
@@ -253,6 +296,8 @@ def phone_number_form(ctx: Context) -> Iterable[Hit]:
             digits = re.sub(r"\D", "", number)
             if len(digits) < 10 or re.fullmatch(r"\d{4}-\d{2}-\d{2}", number):
                 continue
+            if _AREA_CODE.fullmatch(number.strip()):
+                continue  # "(01632) 960 456": the area code in brackets, the way UK leaflets print it
             if re.search(r"[().-]", number) or " " not in number.strip():
                 yield Hit(paragraph.pointer, f"write the phone number {quoted(number.strip())} in digits and spaces, "
                           "e.g. 020 7946 0000", index=match.start())
@@ -316,3 +361,118 @@ def invisible_character(ctx: Context) -> Iterable[Hit]:
         for match in _INVISIBLE.finditer(text):
             yield Hit(pointer, f"an invisible character U+{ord(match.group()):04X} is hidden in this text: "
                       "delete it (retype the text around it if you cannot see it)", index=match.start())
+
+
+@rule("LH012", "retired-service", Severity.ERROR, "A service or body named that no longer exists.",
+      what="Names of closed or renamed services and bodies from leaflets/rules/data/retired_services.toml (NHS "
+           "Direct, NHS Choices, primary care trusts, Public Health England...), each with the one that replaced it.",
+      why="A patient who looks for NHS Direct at night finds nothing, and the number printed beside it may now "
+          "belong to someone else. Out-of-date names also tell the reader the rest of the leaflet was not checked.",
+      bad="If you are worried out of hours, call NHS Direct.",
+      good="If you are worried out of hours, call NHS 111.",
+      data_file="leaflets/rules/data/retired_services.toml")
+def retired_service(ctx: Context) -> Iterable[Hit]:
+    yield from phrase_hits(ctx, "retired_services", "entry", "retired service")
+
+
+@rule("LH013", "missing-figure", Severity.ERROR, "The text points to a picture the leaflet does not have.",
+      what="Pointers to pictures (\"see the diagram below\", \"figure 1\", \"as shown opposite\"; list: "
+           "leaflets/rules/data/figure_references.toml). Leaflets have no figures yet, so every such pointer "
+           "points at nothing.",
+      why="Text copied from a leaflet with a diagram keeps its pointers; the patient then looks for a picture that "
+          "is not there, and the words around it were written to lean on it.",
+      bad="The nerve runs through the carpal tunnel (see the diagram below).",
+      good="The nerve runs through a narrow gap in the wrist, called the carpal tunnel.",
+      data_file="leaflets/rules/data/figure_references.toml")
+def missing_figure(ctx: Context) -> Iterable[Hit]:
+    table = _figure_words()
+    present = table.words & ctx.vocabulary
+    if not present:
+        return  # a set intersection: most leaflets have no picture word at all
+    # only the words present, longest first: usually one literal, which the scan finds quickly
+    pictures = "|".join(re.escape(w) for w in sorted(present - table.showing, key=len, reverse=True))
+    showing = "|".join(re.escape(w) for w in sorted(present & table.showing, key=len, reverse=True))
+    regex = re.compile("|".join(filter(None, [f"(?P<picture>{pictures})" if pictures else "", showing])) +
+                       r"(?![\w-])")
+    for paragraph, index, match in ctx.matches(regex, lower=True, word_start=True):
+        text = paragraph.text.lower()
+        before, after = text[max(0, index - 20):index], text[index + len(match.group()):]
+        end = index + len(match.group())
+        picture = match.groupdict().get("picture")
+        pointing = table.before.search(before) if picture else None
+        following = (table.number.match(after) if picture else None) or table.place.match(after)
+        if pointing or following:
+            start = index - len(before) + pointing.start() + (1 if before[pointing.start():][:1] in " (" else 0) \
+                if pointing else index
+            end += following.end() if following else 0
+            shown = " ".join(paragraph.text[start:end].split())
+            yield Hit(paragraph.pointer, f"\"{shown}\" points to a picture the leaflet does not have: "
+                      f"{table.advice}", index=start)
+
+
+class _FigureWords(NamedTuple):
+    words: frozenset[str]
+    showing: frozenset[str]
+    before: re.Pattern[str]
+    number: re.Pattern[str]
+    place: re.Pattern[str]
+    advice: str
+
+
+@functools.cache
+def _figure_words() -> _FigureWords:
+    table = load("figure_references")
+
+    def listed(key: str) -> list[str]:
+        value = table.get(key, [])
+        return sorted((str(v).lower() for v in value), key=len, reverse=True) if isinstance(value, list) else []
+
+    def alternatives(key: str) -> str:
+        return "|".join(r"\s+".join(re.escape(w) for w in v.split()) for v in listed(key))
+
+    pictures, showing = listed("pictures"), listed("showing")
+    return _FigureWords(
+        frozenset(pictures + showing),
+        frozenset(showing),
+        re.compile(rf"(?:^|[^\w-])(?:{alternatives('pointing')})\s+$"),
+        re.compile(r"\.?\s*\d+[a-z]?\b"),
+        re.compile(rf"\s+(?:{alternatives('places')})\b"),
+        str(table.get("advice", "describe in words what the picture showed, or remove the pointer")))
+
+
+# A space before a mark that closes a clause ("go away ."), and a run of marks ("!!", ",,", ".,").
+# "..." (an ellipsis) and "??" (a placeholder, LH001's) are left alone; so is a space before the
+# "?" or ":" of French text, where typography asks for one.
+# each starts with a literal or a class, not a look-behind, so the scan skips quickly; the word
+# before the space, and which runs count, are checked in code
+_SPACE_BEFORE = re.compile(r" +(?:[.,;:!](?![.\d])|\?(?!\?))")
+_RUN = re.compile(r"[.,;:!?]{2,}")
+_ABBREVIATED = re.compile(r"(?:\b[a-z]\.[a-z]|\b(?:etc|approx|no|vs))$", re.IGNORECASE)  # "e.g.,", "etc.;"
+
+
+@rule("LH014", "stray-punctuation", Severity.WARNING, "A space before punctuation, or a run of punctuation marks.",
+      what="A space between a word and the full stop, comma, semicolon, colon, question or exclamation mark after "
+           "it (\"go away .\"), and runs of marks (\"!!\", \",,\", \".,\", \"?!\"). An ellipsis (\"...\") is allowed; "
+           "\"??\" is LH001's placeholder; French text, which puts a space before \"?\", \"!\", \";\" and \":\", is "
+           "checked for runs only.",
+      why="Stray marks are the trace of text edited in a hurry; readers notice them and trust the facts less, and "
+          "a screen reader reads a lone full stop aloud.",
+      bad="The numbness will usually go away . Call us if it does not !!",
+      good="The numbness usually goes away. Call us if it does not.")
+def stray_punctuation(ctx: Context) -> Iterable[Hit]:
+    french = ctx.language == "fr" or ctx.language.startswith("fr-")
+    marks = [mark for mark in ".,;:!?" if f" {mark}" in ctx.joined]  # six scans in C; usually none is there
+    if marks:
+        for paragraph, index, match in ctx.matches(_SPACE_BEFORE):
+            mark = match.group().strip()
+            if not index or not (paragraph.text[index - 1].isalnum()) or (french and mark in "?!;:"):
+                continue
+            yield Hit(paragraph.pointer, f"a space before \"{mark}\": remove it", index=index)
+    for paragraph, index, match in ctx.matches(_RUN):
+        run = match.group()
+        if run == "..." or (run[0] == "." and _ABBREVIATED.search(paragraph.text[max(0, index - 12):index])):
+            continue  # an ellipsis; "e.g.," and "etc.;" (the full stop belongs to the abbreviation)
+        if set(run) == {"?"} and not (index and paragraph.text[index - 1].isalnum()):
+            continue  # a free-standing "??" is LH001's placeholder
+        yield Hit(paragraph.pointer, f"\"{run}\" is a run of punctuation marks: keep one", index=index)
+

@@ -50,19 +50,18 @@ def band_of(percent: float) -> str:
 
 
 def bands_for(figure: Figure) -> set[str]:
-    """The bands a figure may honestly be called."""
+    """The bands a figure may honestly be called, as docs/content-model.md picks them.
+
+    A single figure takes the band that holds it, and one exactly on a boundary the higher band (each
+    band starts at its boundary: "about 1 in 100" is common). A "less than" figure takes the band of
+    its upper end, as medicines leaflets word it ("uncommon: may affect up to 1 in 100 people"), so
+    "less than 1 in 50" is common, not uncommon. A range takes every band it reaches into, and one
+    ending exactly on a boundary only the band it lies within ("1 to 10 %" is common)."""
     if figure.exact:
-        allowed = {band_of(figure.low)}
-        for band, (low, _high) in BANDS.items():
-            if low and abs(figure.low - low) < 1e-9:  # exactly on a boundary: the band below is fair too
-                allowed.add(_band_below(band))
-        return allowed
-    return {band for band, (low, high) in BANDS.items() if low < figure.high and figure.low <= high}
-
-
-def _band_below(band: str) -> str:
-    names = list(BANDS)
-    return names[min(names.index(band) + 1, len(names) - 1)]
+        return {band_of(figure.low)}
+    if figure.low <= 0:
+        return {band_of(figure.high * (1 - 1e-9))}
+    return {band for band, (low, high) in BANDS.items() if low < figure.high and figure.low < high}
 
 
 def _number(text: str) -> float:
@@ -156,7 +155,9 @@ def _one_in(percent: float) -> str:
       what="A risk's `frequency.band` against its `frequency.rate`, and any sentence that names a band (\"rare\", "
            "\"common\") beside a figure, using the convention medicines information uses: very common 1 in 10 or "
            "more, common 1 in 100 to 1 in 10, uncommon 1 in 1,000 to 1 in 100, rare 1 in 10,000 to 1 in 1,000, "
-           "very rare less than 1 in 10,000.",
+           "very rare less than 1 in 10,000. As docs/content-model.md picks them, a figure exactly on a boundary "
+           "takes the higher band (\"about 1 in 100\" is common) and a \"less than\" figure the band of its upper "
+           "end (\"less than 1 in 100\" is uncommon, \"less than 1 in 50\" common).",
       why="Patients read the word before the number. A risk called \"rare\" that happens to 1 in 10 people "
           "is a risk they were misled about, and the same word must mean the same thing in every leaflet.",
       bad='"frequency": {"known": true, "rate": {"kind": "about", "percent": 10}, "band": "rare"}',
@@ -181,12 +182,13 @@ def band_mismatch(ctx: Context) -> Iterable[Hit]:
         if band not in bands_for(found[0]):
             yield Hit(sentence.paragraph.pointer, f"\"{match.group(1)}\" means {BAND_WORDS[band]}, but this sentence "
                       f"gives {quoted(found[0].text)}: use {' or '.join(sorted(bands_for(found[0])))}",
-                      index=sentence.start + match.start())
+                      index=sentence.start + match.start(), length=len(match.group()))
 
 
 @rule("LN002", "percent-without-one-in-n", Severity.WARNING, "A percentage is given without a \"1 in N\" form.",
-      what="Sentences with a percentage (\"5%\", \"2 per cent\") and no \"1 in N\" figure. Structured rates are "
-           "fine: the leaflet shows them as \"about 1 in 100\" for you.",
+      what="Sentences with a percentage (\"5%\", \"2 per cent\") and no natural frequency beside it (\"1 in N\", "
+           "\"95 of 100 cases\", \"5 to 10 in every 100\", \"9 out of 10 people\"). Structured rates are fine: the "
+           "leaflet shows them as \"about 1 in 100\" for you.",
       why="Most people understand \"1 in 100 people\" better than \"1%\", and misjudge small percentages "
           "(0.1 % and 1 % feel alike). Natural frequencies are what risk-communication guidance recommends.",
       bad="Cement leaks in 5 to 10% of operations.",
@@ -194,7 +196,7 @@ def band_mismatch(ctx: Context) -> Iterable[Hit]:
 def percent_without_one_in_n(ctx: Context) -> Iterable[Hit]:
     for sentence, _found in _sentence_figures(ctx):
         percent = _RANGE_PERCENT.search(sentence.text) or _PERCENT.search(sentence.text)
-        if percent and not _ONE_IN.search(sentence.text):
+        if percent and not _ONE_IN.search(sentence.text) and not _NATURAL.search(sentence.text):
             if "p" in percent.groupdict():
                 value = _number(percent["p"])
                 example = f"{_one_in(value)} people ({value:g}%)" if value <= 50 else f"{value:g} in 100 people"
@@ -203,6 +205,13 @@ def percent_without_one_in_n(ctx: Context) -> Iterable[Hit]:
                 example = f"between {_one_in(low)} and {_one_in(high)} people ({low:g} to {high:g}%)"
             yield Hit(sentence.paragraph.pointer, f"{quoted(percent.group().strip())} has no \"1 in N\" form: add it, "
                       f"e.g. \"{example}\"", index=sentence.start + percent.start())
+
+
+# A natural frequency in any of the forms real leaflets use: "95 of 100 cases", "5 to 10 in every 100",
+# "9 out of 10 people", "1 in 20".
+_NATURAL = re.compile(r"(?<![\w.])\d[\d,]*(?:\s*(?:to|-|–|—|and)\s*\d[\d,]*)?\s+(?:in|of|out\s+of)\s+(?:every\s+)?"
+                      r"\d[\d,]*(?!\s*(?:days?|weeks?|months?|years?|hours?|minutes?|mm|cm)\b)(?![\w.]\d)",
+                      re.IGNORECASE)
 
 
 # starts with a digit (the scan skips to digits quickly); "between" and the left edge are checked in code
@@ -239,7 +248,7 @@ def backwards_range(ctx: Context) -> Iterable[Hit]:
             continue
         if _number(match["a"]) > _number(match["b"]):
             yield Hit(paragraph.pointer, f"the range {quoted(match.group())} runs from high to low: write the "
-                      "smaller number first", index=index)
+                      "smaller number first", index=index, length=len(match.group()))
 
 
 _SUB_OUTCOME = re.compile(r"\b(?:rarer|commoner|more\s+common|less\s+common|more\s+often|less\s+often|"
@@ -282,3 +291,161 @@ def inconsistent_risk_figure(ctx: Context) -> Iterable[Hit]:
                 if not other.overlaps(figure):
                     yield Hit(sentence.paragraph.pointer, f"{quoted(other.text)} disagrees with the rate given for "
                               f"\"{name}\" ({figure.text}): give one figure", index=sentence.start + other.start)
+
+
+# Words that state how often, and the bands each may honestly describe. "Occasionally" is vague
+# enough to fit three bands; "usually" and "most people" are left out (they describe recovery and
+# treatment far more often than how often a risk happens).
+FREQUENCY_WORDS: dict[str, frozenset[str]] = {
+    "very rare": frozenset({"very rare", "rare"}),
+    "very rarely": frozenset({"very rare", "rare"}),
+    "extremely rare": frozenset({"very rare", "rare"}),
+    "extremely rarely": frozenset({"very rare", "rare"}),
+    "rare": frozenset({"very rare", "rare", "uncommon"}),
+    "rarely": frozenset({"very rare", "rare", "uncommon"}),
+    "seldom": frozenset({"very rare", "rare", "uncommon"}),
+    "unusual": frozenset({"very rare", "rare", "uncommon"}),
+    "very occasionally": frozenset({"very rare", "rare", "uncommon"}),
+    "uncommon": frozenset({"rare", "uncommon", "common"}),
+    "occasionally": frozenset({"rare", "uncommon", "common"}),
+    "common": frozenset({"common", "very common"}),
+    "commonly": frozenset({"common", "very common"}),
+    "often": frozenset({"common", "very common"}),
+    "frequently": frozenset({"common", "very common"}),
+    "very common": frozenset({"very common"}),
+}
+_FREQUENCY_WORD = re.compile(r"(?<![\w-])(?P<w>(?:very|extremely)\s+(?:rare(?:ly)?|common|occasionally)|rare(?:ly)?|"
+                             r"seldom|unusual|uncommon|occasionally|common(?:ly)?|often|frequently)(?![\w-])",
+                             re.IGNORECASE)
+# "less common", "not common", "more often than": comparisons and denials say nothing about the band
+_COMPARED = re.compile(r"(?:\b(?:less|more|most|least|not|no|how|as|fairly\s+un)\s+|n['’]t\s+)$", re.IGNORECASE)
+_WHERE_AFTER = re.compile(r"^\s+(?:in|on|at|around|near|inside|under|behind|from|by|with|because|due)\b",
+                          re.IGNORECASE)
+_COMPARED_AFTER = re.compile(r"^\s+(?:than|as|in\s+(?:people|those|men|women|children|smokers))\b", re.IGNORECASE)
+
+
+def _risk_sentences(ctx: Context, pointer: str) -> list[Sentence]:
+    """The sentences of a risk's name, description and management (not its frequency note).
+
+    Grouped once per leaflet by one pass over the sentences: a scan per risk would be quadratic."""
+    if "risk sentences" not in ctx.cache:
+        grouped: dict[str, list[Sentence]] = {}
+        for sentence in ctx.sentences:
+            if not sentence.paragraph.pointer.startswith("/risks/"):
+                continue
+            parts = sentence.paragraph.pointer.split("/", 4)
+            if len(parts) > 3 and parts[1] == "risks" and parts[3] != "frequency":
+                grouped.setdefault(f"/risks/{parts[2]}", []).append(sentence)
+        ctx.cache["risk sentences"] = grouped
+    return ctx.cache["risk sentences"].get(pointer, [])
+
+
+def _risk_bands(frequency: Any) -> set[str] | None:
+    """The bands a risk's structured frequency allows, or None when it states no figure."""
+    if not isinstance(frequency, dict) or frequency.get("known") is not True:
+        return None
+    figure = rate_figure(frequency.get("rate"))
+    if figure is not None:
+        return bands_for(figure)
+    band = frequency.get("band")
+    return {band} if isinstance(band, str) and band in BANDS else None
+
+
+_FREQUENCY_STEMS = ("rare", "common", "often", "occasional", "seldom", "unusual", "frequent")
+
+
+def frequency_words(sentence: Sentence) -> Iterator[tuple[str, re.Match[str]]]:
+    """(normalised word, match) for each frequency word a sentence uses as one, comparisons left out."""
+    text = sentence.text
+    lower = text.lower()
+    if not any(stem in lower for stem in _FREQUENCY_STEMS):
+        return  # most sentences have none: substring tests in C before any regular expression
+    for match in _FREQUENCY_WORD.finditer(text):
+        if _COMPARED.search(text[:match.start()]) or _COMPARED_AFTER.match(text[match.end():]):
+            continue
+        if text[:match.start()].rstrip().endswith(",") and text[match.end():].lstrip().startswith(","):
+            continue  # "a clot can form and, rarely, travel to the lungs": how often a further step happens
+        if match["w"].lower() in ("often", "commonly", "frequently") and _WHERE_AFTER.match(text[match.end():]):
+            continue  # "a clot forms in a deep vein, often in the leg": where, not how often
+        yield " ".join(match["w"].lower().split()), match
+
+
+@rule("LN005", "frequency-word-contradicts", Severity.ERROR,
+      "A risk's text calls it rare or common when its figure says otherwise.",
+      what="Frequency words (\"very rare\", \"rarely\", \"uncommon\", \"occasionally\", \"common\", \"often\") "
+           "anywhere in a risk's name, description or management that do not fit the band of the risk's own figure "
+           "(as LN001 defines the bands). Sentences that give a figure of their own are LN001's and LN004's; "
+           "comparisons (\"less common\", \"more often than\") and sentences about part of the risk (\"serious\", "
+           "\"permanent\") are left alone.",
+      why="Patients remember the word, not the number. \"This is very rare\" next to a risk of 1 in 10 tells them "
+          "the opposite of the figure, and they consent on the word.",
+      bad='risk with "rate": {"kind": "about", "percent": 10} and the description "This is very rare."',
+      good='"This happens to about 1 in 10 people." (or correct the figure if the word was right)')
+def frequency_word_contradicts(ctx: Context) -> Iterable[Hit]:
+    for pointer, risk in _risks(ctx):
+        allowed = _risk_bands(risk.get("frequency"))
+        if not allowed:
+            continue
+        for sentence in _risk_sentences(ctx, pointer):
+            used = list(frequency_words(sentence))
+            if not used or _SUB_OUTCOME.search(sentence.text):
+                continue
+            if _DIGIT.search(sentence.text) and figures(sentence.text):
+                continue  # a figure of its own: LN001 compares the word with it, LN004 the figure with the rate
+            for word, match in used:
+                if not FREQUENCY_WORDS[word] & allowed:
+                    yield Hit(sentence.paragraph.pointer, f"\"{match['w']}\" does not fit this risk's figure "
+                              f"({' or '.join(sorted(allowed))}): use a word that fits, or give the figure",
+                              index=sentence.start + match.start())
+
+
+_BASIS = re.compile(r"\b(?:expert|opinion|experience|surgeons?\s+(?:say|describe|find|report)|describe[sd]?|"
+                    r"reports?|reported|studies|trials?|audit|our\s+(?:team|unit|figures))\b", re.IGNORECASE)
+
+
+@rule("LN006", "verbal-frequency-without-basis", Severity.WARNING,
+      "A risk is called rare or common with no figure and no reason for the word.",
+      what="A risk whose frequency is not known (`\"known\": false`) but whose name, description or management "
+           "still calls it \"rare\", \"common\", \"occasionally\" and the like, while the frequency `note` does not "
+           "say what the word rests on (expert opinion, the team's own audit, reports).",
+      why="Patients read \"rare\" as a number, and different people put it anywhere from 1 in 20 to 1 in 10,000. "
+          "A word with no figure and no source behind it is a guess the patient cannot weigh.",
+      bad='"frequency": {"known": false, "note": "No figure."} and the description "This is rare."',
+      good='"frequency": {"known": false, "note": "The sources we used give no figure; our surgeons describe it as '
+           'rare (expert opinion)."}')
+def verbal_frequency_without_basis(ctx: Context) -> Iterable[Hit]:
+    for pointer, risk in _risks(ctx):
+        frequency = risk.get("frequency")
+        if not isinstance(frequency, dict) or frequency.get("known") is not False:
+            continue
+        note = frequency.get("note")
+        if isinstance(note, str) and _BASIS.search(note):
+            continue
+        for sentence in _risk_sentences(ctx, pointer):
+            found = next(frequency_words(sentence), None)
+            if found:
+                yield Hit(sentence.paragraph.pointer, f"\"{found[1]['w']}\" gives this risk a frequency, but it has no "
+                          "figure: give one, or say in the frequency note what the word rests on (e.g. expert "
+                          "opinion)", index=sentence.start + found[1].start())
+                break  # once per risk
+
+
+@rule("LN007", "figure-without-rate", Severity.ERROR, "A risk's text gives a figure its frequency does not state.",
+      what="A figure (\"about 3 in 100 people\", \"2%\") in the name, description or management of a risk whose "
+           "`frequency` is not known or has no rate. (A figure that differs from a stated rate is LN004.)",
+      why="The structured frequency is what a reviewer checks against the sources. A figure only in the text was "
+          "never checked, and the frequency then says \"no figure\" while the text gives one.",
+      bad='"frequency": {"known": false, "note": "..."} and the description "This happens to about 3 in 100 people."',
+      good='Move the figure into "frequency" with its source ("known": true, a rate and a band), or remove it.')
+def figure_without_rate(ctx: Context) -> Iterable[Hit]:
+    for pointer, risk in _risks(ctx):
+        frequency = risk.get("frequency")
+        if not isinstance(frequency, dict) or rate_figure(frequency.get("rate")) is not None:
+            continue
+        for sentence in _risk_sentences(ctx, pointer):
+            if not _DIGIT.search(sentence.text):
+                continue
+            for found in figures(sentence.text):
+                yield Hit(sentence.paragraph.pointer, f"{quoted(found.text)} is a figure, but this risk's frequency "
+                          "states none: put it in \"frequency\" with its source, or remove it",
+                          index=sentence.start + found.start)

@@ -1,5 +1,5 @@
-"""LR: readability. Flesch–Kincaid grade and SMOG per section, long sentences and paragraphs,
-and jargon used without a plain explanation.
+"""LR: readability. Flesch–Kincaid grade and SMOG per section, long sentences and paragraphs (jargon
+and abbreviations used without a plain explanation, LR006 and LR007, are in ``plain_words``).
 
 Both formulas were fitted to English text, so they are measured only for English leaflets
 (language "en" or "en-XX"); for any other language LR003 says so instead of guessing. Syllables
@@ -17,8 +17,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from leaflets.findings import Severity
-from leaflets.rules.context import Context, Sentence, words
-from leaflets.rules.data import load
+from leaflets.rules.context import NOT_IN_WORDS, Context, Sentence, words
+from leaflets.rules.plain_words import jargon, jargon_uses  # noqa: F401  (jargon: for callers of this module)
 from leaflets.rules.registry import Hit, rule
 
 SUPPORTED = "English (en, en-GB, en-US and other en-XX tags)"
@@ -35,9 +35,11 @@ _SPLIT_PAIRS = re.compile(r"(?=(ia|io|iu|eo(?!p)|ua|uo|ii|ya|yo|ea$|iet|ienc))")
 _JOINED = re.compile(r"cia|tia|tio|sion|cio|gio|geo|cious|tious|gious|xio")
 _SILENT_E = re.compile(r"(?:[^aeiouy]le|ee|ye|oe|[^gq]ue|ae)$")
 _SILENT_ED = re.compile(r"[^dt]ed$")
-_SOUNDED_ED = re.compile(r"[^aeiouy]led$|eed$")
+_SOUNDED_ED = re.compile(r"[^aeiouyl]led$|eed$")  # "han-dled", not "called" or "filled"
 _SILENT_ES = re.compile(r"[^aeiouy]es$")
 _SOUNDED_ES = re.compile(r"(?:[sxzc]es|[sc]hes|ges|[^aeiouy]les)$")
+_SILENT_E_MENT = re.compile(r"[aeiou](?:[cgstvzr]|nc|ng)ement$")  # "re-place-ment", "man-age-ment", not "el-e-ment"
+_CONSONANT_Y = re.compile(r"^y(?=[aeiou])")  # "your", "yes": a consonant, not a vowel group
 
 
 @functools.lru_cache(maxsize=8192)
@@ -48,12 +50,15 @@ def syllables(word: str) -> int:
         return 1 if word[:1].isdigit() else 0
     if len(w) <= 3:
         return 1
+    w = _CONSONANT_Y.sub("", w)
     count = len(_VOWEL_GROUPS.findall(w)) + len(_SPLIT_PAIRS.findall(w)) - len(_JOINED.findall(w))
     if w.endswith("e") and not _SILENT_E.search(w):
         count -= 1
     if _SILENT_ED.search(w) and not _SOUNDED_ED.search(w):
         count -= 1
     if _SILENT_ES.search(w) and not _SOUNDED_ES.search(w):
+        count -= 1
+    if _SILENT_E_MENT.search(w):
         count -= 1
     return max(count, 1)
 
@@ -63,18 +68,70 @@ def grades(sentences: list[Sentence]) -> tuple[float, float, int]:
     return grades_of_words(len(sentences), [w for s in sentences for w in words(s.text)])
 
 
-def grades_of_words(sentence_count: int, all_words: list[str]) -> tuple[float, float, int]:
+def grades_of_words(sentence_count: int, all_words: list[str],
+                    short: frozenset[str] = frozenset()) -> tuple[float, float, int]:
+    """The grades of some words. A hyphenated compound counts as its parts: a reader takes
+    "state-of-the-art" or "follow-up" as the short words it is made of, not as one long word. A word
+    in ``short`` (lower case) counts as one syllable."""
     total = len(all_words)
     if not sentence_count or not total:
         return 0.0, 0.0, 0
     syllable_sum = polysyllables = 0
     for word, times in Counter(all_words).items():  # each distinct word once (Counter counts in C)
-        count = syllables(word)
-        syllable_sum += count * times
-        polysyllables += times if count >= 3 else 0
+        if "-" in word or (short and word.lower() in short):
+            parts = [part for part in word.split("-") if part] or [word]
+            total += (len(parts) - 1) * times
+            counts = [1 if short and part.lower() in short else syllables(part) for part in parts]
+        else:
+            counts = [syllables(word)]
+        for count in counts:
+            syllable_sum += count * times
+            polysyllables += times if count >= 3 else 0
     fk = 0.39 * total / sentence_count + 11.8 * syllable_sum / total - 15.59
     smog = 1.0430 * math.sqrt(polysyllables * 30 / sentence_count) + 3.1291
     return fk, smog, total
+
+
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[^\s@]+@[^\s@]+\.\w+", re.IGNORECASE)
+
+
+def _graded_words(ctx: Context, section: str, text: str) -> list[str]:
+    """The words of a section as the formulas should see them.
+
+    Web and e-mail addresses are left out: "www.nhs.uk/conditions/carpal-tunnel-syndrome" is not
+    prose a reader decodes word by word, yet split at its dots it is five "words" of up to four
+    syllables. The leaflet's own procedure name (its title, and each long word of it used alone)
+    counts as one short word: the reader meets it in the title and on every page, so it is no harder
+    to read the tenth time than a name, and it is a word a writer cannot avoid. Each long word of the
+    name alone, and each word of a jargon term the leaflet explains, counts as one syllable
+    (``_short_words``)."""
+    lower = text.lower()
+    title = ctx.data.get("title")
+    title = " ".join(title.lower().split()) if isinstance(title, str) else ""
+    has_address = "@" in text or "www." in lower or "http" in lower
+    has_title = bool(title) and title in lower
+    if not (has_address or has_title):
+        return ctx.section_words[section]  # most sections have neither: the words split once, in C
+    if has_address:
+        text = _ADDRESS.sub(" ", text)
+    if has_title:
+        text = re.sub(r"\s+".join(re.escape(w) for w in title.split()), "it", text, flags=re.IGNORECASE)
+    return text.translate(NOT_IN_WORDS).split()
+
+
+def _short_words(ctx: Context) -> frozenset[str]:
+    """Words the grades count as one syllable, in lower case: each long word of the title, and each
+    word of a jargon term the leaflet explains (LR006's judgement: where it is first used, or in the
+    glossary). A term explained is a word the writer had to use and the reader has been given;
+    counting its five syllables each time would grade the section down for the explanation the
+    leaflet owes its reader. Unexplained terms still count in full."""
+    if "short words" not in ctx.cache:
+        title = ctx.data.get("title")
+        named = {w.lower() for w in words(title) if syllables(w) >= 3} if isinstance(title, str) else set()
+        explained = {part.lower() for term, hit in jargon_uses(ctx) if hit is None for form in term.forms
+                     if not form.isupper() for w in form.split() for part in w.split("-")}
+        ctx.cache["short words"] = frozenset(named | explained)
+    return ctx.cache["short words"]
 
 
 def _sections(ctx: Context) -> Iterator[tuple[str, int, list[str]]]:
@@ -82,21 +139,67 @@ def _sections(ctx: Context) -> Iterator[tuple[str, int, list[str]]]:
     sentence_counts: dict[str, int] = {}
     for sentence in ctx.sentences:
         sentence_counts[sentence.paragraph.section] = sentence_counts.get(sentence.paragraph.section, 0) + 1
+    texts: dict[str, list[str]] = {}
+    for paragraph in ctx.paragraphs:
+        texts.setdefault(paragraph.section, []).append(paragraph.text)
     for section in GRADED_SECTIONS:
         if sentence_counts.get(section) and section in ctx.section_words:
-            yield section, sentence_counts[section], ctx.section_words[section]
+            yield section, sentence_counts[section], _graded_words(ctx, section, "\n".join(texts[section]))
 
 
-def _section_grades(ctx: Context) -> list[tuple[str, float, float, int]]:
+def _section_grades(ctx: Context) -> list[tuple[str, float, float, int, int]]:
+    """(section, Flesch–Kincaid, SMOG, words, sentences) of each graded section."""
     if "grades" not in ctx.cache:  # shared by LR001 and LR002
-        ctx.cache["grades"] = [(section, *grades_of_words(n, ws)) for section, n, ws in _sections(ctx)]
+        short = _short_words(ctx)
+        ctx.cache["grades"] = [(section, *grades_of_words(n, ws, short), n) for section, n, ws in _sections(ctx)]
     return ctx.cache["grades"]
+
+
+CLEARLY_OVER = 2.0  # grades over max-grade that no error of measurement explains
+SMOG_MIN_SENTENCES = 10  # SMOG scales each long word by 30 / sentences: below this, one word moves it a grade
+
+
+def _hard_sections(ctx: Context) -> dict[str, str]:
+    """The sections LR001 reports, each with what makes it hard.
+
+    On a section of a few sentences a grade just over the limit is within the formula's error (one
+    long word moves it by half a grade), so such a section is reported only with a cause a writer can
+    act on: a sentence over `max-sentence-words`, or a medical word left unexplained (LR006). A grade
+    CLEARLY_OVER the limit is reported on its own."""
+    if "hard sections" in ctx.cache:
+        return ctx.cache["hard sections"]
+    limit, minimum = ctx.thresholds["max-grade"], ctx.thresholds["min-readability-words"]
+    over = {section: fk for section, fk, _smog, count, _n in _section_grades(ctx) if count >= minimum and fk > limit}
+    hard: dict[str, str] = {}
+    if over:
+        longest: dict[str, int] = {}
+        for sentence, length in zip(ctx.sentences, ctx.sentence_lengths, strict=True):
+            section = sentence.paragraph.section
+            longest[section] = max(longest.get(section, 0), length)
+        unexplained = {hit.pointer.split("/")[1] for _term, hit in jargon_uses(ctx) if hit is not None}
+        for section, fk in over.items():
+            if longest.get(section, 0) > ctx.thresholds["max-sentence-words"]:
+                hard[section] = f"a sentence of {longest[section]} words"
+            elif section in unexplained:
+                hard[section] = "a medical word left unexplained"
+            elif fk > limit + CLEARLY_OVER:
+                hard[section] = "many long words"
+    ctx.cache["hard sections"] = hard
+    return hard
 
 
 @rule("LR001", "reading-grade", Severity.WARNING, "A section reads above the target school grade (Flesch–Kincaid).",
       what="The Flesch–Kincaid grade of each section (all its paragraphs and list items together), for English "
            "leaflets. Sections shorter than `min-readability-words` are not graded. Threshold: `max-grade` "
-           "(default 8).",
+           "(default 8). A section over it is reported once, naming its SMOG grade too (LR002 does not repeat it), "
+           "with what makes it hard: a sentence over `max-sentence-words`, or a medical word left unexplained "
+           "(LR006). A section without either is reported only when its grade is 2 or more over the limit: on a "
+           "few sentences, half a grade over is within the formula's error (one long word moves it that much) and "
+           "gives the writer nothing to fix. Counted as one short word each, because none is prose a writer can "
+           "make simpler and all pushed grades up on real leaflets: web and e-mail addresses (left out), the "
+           "leaflet's own procedure name (its title, and each long word of it), and a jargon term the leaflet "
+           "explains where it is first used or in its glossary (the reader has been given it). A hyphenated word "
+           "counts as its parts (\"state-of-the-art\" is four short words). LR002 counts the same way.",
       why="Patient information should be readable by most adults. The NHS aims at a reading age of 9 to 11, "
           "about US grade 4 to 6; grade 8 is a common ceiling. Long sentences and long words are what push the "
           "grade up, and they are what lose readers who are worried, unwell or reading in a second language.",
@@ -106,17 +209,21 @@ def _section_grades(ctx: Context) -> list[tuple[str, float, float, int]]:
 def reading_grade(ctx: Context) -> Iterable[Hit]:
     if not supported(ctx.language):
         return
-    limit, minimum = ctx.thresholds["max-grade"], ctx.thresholds["min-readability-words"]
-    for section, fk, _smog, count in _section_grades(ctx):
-        if count >= minimum and fk > limit:
-            yield Hit("/" + section, f"{section} reads at grade {fk:.1f} (Flesch–Kincaid); aim for {limit:g} "
-                      "or below: use shorter sentences and everyday words")
+    limit, hard = ctx.thresholds["max-grade"], _hard_sections(ctx)
+    for section, fk, smog, _count, _n in _section_grades(ctx):
+        if section in hard:
+            yield Hit("/" + section, f"{section} reads at grade {fk:.1f} (Flesch–Kincaid; SMOG {smog:.1f}), "
+                      f"with {hard[section]}; aim for {limit:g} or below: use shorter sentences and everyday words")
 
 
 @rule("LR002", "smog-grade", Severity.WARNING, "A section reads above the target grade by the SMOG formula.",
       what="The SMOG grade of each section (from the share of words with three or more syllables), for English "
-           "leaflets. Threshold: `max-smog` (default 10; SMOG usually reads one or two grades above "
-           "Flesch–Kincaid on the same text).",
+           "leaflets, where LR001 does not already report the section: one hard section is one finding, and "
+           "LR001's names both grades. SMOG catches what Flesch–Kincaid misses, short sentences packed with long "
+           f"words. Only sections of at least {SMOG_MIN_SENTENCES} sentences are graded: SMOG was fitted on 30 "
+           "sentences and scales each long word by 30 / sentences, so on 3 sentences one everyday word such as "
+           "\"medicine\" weighs as ten and moves the grade by a whole grade. Threshold: `max-smog` (default 10; "
+           "SMOG usually reads one or two grades above Flesch–Kincaid on the same text).",
       why="SMOG is the measure most often recommended for health information because it predicts full "
           "understanding rather than half. Many long words in a section mean many readers give up on it.",
       bad="Complications associated with instrumentation include malpositioning, loosening and periprosthetic "
@@ -127,8 +234,9 @@ def smog_grade(ctx: Context) -> Iterable[Hit]:
     if not supported(ctx.language):
         return
     limit, minimum = ctx.thresholds["max-smog"], ctx.thresholds["min-readability-words"]
-    for section, _fk, smog, count in _section_grades(ctx):
-        if count >= minimum and smog > limit:
+    hard = _hard_sections(ctx)
+    for section, _fk, smog, count, sentences in _section_grades(ctx):
+        if count >= minimum and sentences >= SMOG_MIN_SENTENCES and smog > limit and section not in hard:
             yield Hit("/" + section, f"{section} reads at SMOG grade {smog:.1f}; aim for {limit:g} or below: "
                       "use fewer long words")
 
@@ -181,99 +289,3 @@ def long_paragraph(ctx: Context) -> Iterable[Hit]:
         if count > limit:
             yield Hit(paragraph.pointer, f"this paragraph has {count} words; keep paragraphs to {limit} or fewer: "
                       "split it or make a list")
-
-
-# --- jargon --------------------------------------------------------------------------------------
-
-class Term:
-    def __init__(self, term: str, forms: list[str], plain: str) -> None:
-        self.term, self.plain = term, plain
-        self.forms = [term, *forms]
-        parts = [re.escape(f) if f.isupper() else f"(?i:{re.escape(f)})" for f in sorted(self.forms, key=len,
-                                                                                      reverse=True)]
-        self.regex = re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])")
-        self.lower_forms = [f.lower() for f in self.forms]
-        self.acronyms = [f for f in self.forms if f.isupper()]
-        # (first word, whole form) for a set lookup before the substring test
-        self.lower_starts = [(f.split()[0], f) for f in self.lower_forms if not f.isupper()]
-
-    def maybe_in(self, ctx: Context) -> bool:
-        """A plain "in" test before any regular expression runs: most terms are in no leaflet."""
-        return any(first in ctx.vocabulary and form in ctx.joined_lower for first, form in self.lower_starts) or \
-            any(a.lower() in ctx.vocabulary and a in ctx.joined for a in self.acronyms)
-
-
-@functools.cache
-def jargon() -> list[Term]:
-    return [Term(str(t["term"]), [str(f) for f in t.get("forms", [])], str(t.get("plain", "")))
-            for t in load("jargon").get("term", []) if isinstance(t, dict) and "term" in t]
-
-
-_CALLED_BEFORE = re.compile(r"(?:\bcall(?:ed|s)?(?:\s+(?:this|it|them|these))?|\bknown\s+as|\bterm\s+for|\bname\s+for|"
-                            r"\bword\s+for|\bmeans|\bor)\s+(?:an?\s+|the\s+)?[\"“‘]?$|\(\s*(?:an?\s+|the\s+)?$",
-                            re.IGNORECASE)
-_EXPLAINED_AFTER = re.compile(r"^[\"”’]?(?:\s*\(|\s*,\s*(?:which|that|or|meaning|an?|the)\b|\s+(?:is|are|means)\s+"
-                              r"(?:an?|the|when|where|what|how|medicine|a\s+\w+)\b|\s*[–—:]\s|\s+-\s)", re.IGNORECASE)
-_EXPLAINED_NEXT = re.compile(r"^(?:This|These|That|It|They)\s+(?:is|are|means|mean|was)\b")
-
-
-def _glossary_text(ctx: Context) -> str:
-    terms = [entry.get("term") for _p, entry in ctx.items("/glossary") if isinstance(entry, dict)]
-    return "\n".join(t.lower() for t in terms if isinstance(t, str))
-
-
-def _explained(sentences: list[Sentence], position: int, start: int, end: int) -> bool:
-    sentence = sentences[position]
-    before, after = sentence.text[:start], sentence.text[end:]
-    if _CALLED_BEFORE.search(before) or _EXPLAINED_AFTER.search(after):
-        return True
-    following = sentences[position + 1] if position + 1 < len(sentences) else None
-    return bool(following and following.paragraph is sentence.paragraph and _EXPLAINED_NEXT.match(following.text))
-
-
-@rule("LR006", "undefined-jargon", Severity.WARNING, "A medical word is used without a plain explanation.",
-      what="Words from the jargon list (leaflets/rules/data/jargon.toml) that have no glossary entry and are not "
-           "explained where they are first used in running text, headings such as a risk's name skipped "
-           "(\"... This is called a DVT.\", \"an incision (a cut)\", "
-           "\"stenosis, which means narrowing\").",
-      why="A patient who does not know a word cannot weigh a risk that uses it. Explaining it at first use, or in "
-          "the glossary, costs a line and saves a phone call or a wrong decision.",
-      bad="There is a small risk of spondylolisthesis after the operation.",
-      good="Sometimes a bone of the spine slips forward, out of line. This is called spondylolisthesis.",
-      data_file="leaflets/rules/data/jargon.toml")
-def undefined_jargon(ctx: Context) -> Iterable[Hit]:
-    glossary = _glossary_text(ctx)
-    # headings (a risk's name, a step's "when") are explained by the text under them, so a term's
-    # first use is counted in running text
-    sentences = [s for s in ctx.sentences if s.paragraph.section not in ("glossary", "title")
-                 and not s.paragraph.pointer.endswith(("/name", "/when"))]
-    for term in jargon():
-        if not term.maybe_in(ctx):
-            continue
-        if glossary and any(f in glossary and re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", glossary)
-                            for f in term.lower_forms):
-            continue
-        first = _first_use(term, ctx, sentences)
-        if first is None:
-            continue
-        position, match = first
-        if _explained(sentences, position, match.start(), match.end()):
-            continue
-        sentence = sentences[position]
-        plain = f" (for example: {term.plain})" if term.plain else ""
-        yield Hit(sentence.paragraph.pointer, f"\"{match.group()}\" is not explained: say what it means where it is "
-                  f"first used{plain}, or add it to the glossary", index=sentence.start + match.start())
-
-
-def _first_use(term: Term, ctx: Context, sentences: list[Sentence]) -> tuple[int, re.Match[str]] | None:
-    """The first sentence (of ``sentences``) using the term, found by one scan of the joined text."""
-    wanted = {id(s.paragraph) for s in sentences}
-    for paragraph, _index, _match in ctx.matches(term.regex):
-        if id(paragraph) not in wanted:
-            continue
-        for position, sentence in enumerate(sentences):
-            if sentence.paragraph is paragraph:
-                match = term.regex.search(sentence.text)
-                if match:
-                    return position, match
-    return None

@@ -35,7 +35,7 @@ FAMILIES: dict[str, str] = {
     "LX": "Rule machinery: crashes and suppressions",
 }
 
-CODE = re.compile(r"^L[A-Z][0-9]{3}$")
+CODE = re.compile(r"^(L[A-Z]|P[FLPU])[0-9]{3}$")  # content codes; PF/PL/PP/PU for the PDF checks (leaflets.preflight)
 NAME = re.compile(r"^[a-z]+(-[a-z0-9]+)*$")
 
 
@@ -47,6 +47,7 @@ class Hit:
     message: str
     index: int | None = None  # character offset inside the string at ``pointer``
     severity: Severity | None = None  # overrides the rule's default (e.g. a data file's level)
+    length: int | None = None  # characters from ``index`` the finding is about (a draft highlights them)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Rule:
     check: Callable[[Context], Iterable[Hit]] | None = field(default=None, compare=False)
     configurable: bool = True  # False for LF/LS/LX codes: always on, cannot be suppressed
     data_file: str = ""  # the data file a writer can edit, if any
+    profiles: tuple[str, ...] = ()  # PDF checks only: the preflight profiles ("print", "screen") it runs in
 
     @property
     def family(self) -> str:
@@ -82,11 +84,13 @@ def rule(code: str, name: str, severity: Severity, summary: str, *, what: str, w
     return register
 
 
-def add(new: Rule) -> None:
+def add(new: Rule, table: dict[str, Rule] = RULES) -> None:
+    """Register ``new`` in ``table``: the content rules' by default; preflight keeps its PDF rules in a
+    table of its own (same type, same docs and SARIF help) so validate's selection never sees them."""
     if not CODE.match(new.code) or not NAME.match(new.name):
         raise ValueError(f"bad rule code or name: {new.code} {new.name}")
-    if new.code in RULES:
+    if new.code in table:
         raise ValueError(f"rule {new.code} registered twice")
-    if new.name in {r.name for r in RULES.values()}:
+    if new.name in {r.name for r in table.values()}:
         raise ValueError(f"rule name {new.name} registered twice")
-    RULES[new.code] = new
+    table[new.code] = new

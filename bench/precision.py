@@ -1,0 +1,94 @@
+"""Precision and recall of the content rules on the corpus: ``python bench/run.py precision`` (or run this file).
+
+tests/fixtures/corpus/<id>/en.json are test leaflets written in the styles real trusts use (long
+sentences, percentages with and without natural frequencies, hedges, explanations in quotes,
+disclaimers in other words); tests/fixtures/corpus/<id>/expected.json lists what a careful medical
+editor flags in each, decided by reading the leaflet, not by running the tool: ``{code, line, at,
+why}``, where ``at`` is text on that line. A finding matches an expected one with the same code and
+line. Precision is matched findings over all findings, recall matched over expected, per rule
+family (LR, LN, LD, LC, LH, LM) and overall; the findings left over are listed by code, so what the
+rules still get wrong is in view. Schema and file codes (LS, LF) count too: a corpus leaflet must
+be schema-valid, so any of those is a false positive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+TODAY = "2026-06-01"  # the corpus's review dates are set against this day
+
+Key = tuple[str, str, int]  # (leaflet id, code, line)
+
+
+def expected() -> Counter[Key]:
+    """Every expected finding in the corpus, counted (two on one line with one code are two)."""
+    out: Counter[Key] = Counter()
+    for path in sorted(CORPUS.glob("*/expected.json")):
+        for entry in json.loads(path.read_text(encoding="utf-8")):
+            out[(path.parent.name, entry["code"], entry["line"])] += 1
+    return out
+
+
+def found() -> Counter[Key]:
+    """Every finding `leaflets validate` reports on the corpus, run as a user runs it."""
+    files = [str(p) for p in sorted(CORPUS.glob("*/en.json"))]
+    env = {**os.environ, "LEAFLETS_TODAY": TODAY, "NO_COLOR": "1"}
+    done = subprocess.run([sys.executable, "-m", "leaflets", "validate", "--format", "json", *files], cwd=ROOT,
+                          env=env, capture_output=True, text=True)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"leaflets validate failed ({done.returncode}):\n{done.stderr}")
+    out: Counter[Key] = Counter()
+    for finding in json.loads(done.stdout)["findings"]:
+        out[(Path(finding["file"]).parent.name, finding["code"], finding["line"])] += 1
+    return out
+
+
+def compare(want: Counter[Key], got: Counter[Key]) -> tuple[Counter[Key], Counter[Key], Counter[Key]]:
+    """(true positives, false positives, false negatives), as multisets."""
+    return want & got, got - want, want - got
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{100 * part / whole:5.1f} %" if whole else "    – "
+
+
+def _count(bag: Counter[Key], family: str) -> int:
+    return sum(n for (_, code, _), n in bag.items() if family == "all" or code.startswith(family))
+
+
+def table(true: Counter[Key], false_pos: Counter[Key], false_neg: Counter[Key]) -> list[str]:
+    families = sorted({code[:2] for _, code, _ in (true + false_pos + false_neg)})
+    lines = [f"{'family':<8} {'expected':>8} {'found':>6} {'right':>6} {'precision':>10} {'recall':>8}"]
+    for family in [*families, "all"]:
+        tp, fp, fn = (_count(bag, family) for bag in (true, false_pos, false_neg))
+        lines.append(f"{family:<8} {tp + fn:>8} {tp + fp:>6} {tp:>6} {_ratio(tp, tp + fp):>10} "
+                     f"{_ratio(tp, tp + fn):>8}")
+    return lines
+
+
+def leftovers(title: str, bag: Counter[Key]) -> list[str]:
+    lines = [f"{title} ({sum(bag.values())}):"]
+    for (leaflet, code, line), n in sorted(bag.items(), key=lambda item: (item[0][1], item[0][0], item[0][2])):
+        lines.append(f"  {code}  tests/fixtures/corpus/{leaflet}/en.json:{line}" + (f"  (x{n})" if n > 1 else ""))
+    return lines
+
+
+def main(runs: int = 1) -> None:  # noqa: ARG001  (bench/run.py passes runs; one run is exact)
+    true, false_pos, false_neg = compare(expected(), found())
+    leaflets = len(list(CORPUS.glob("*/en.json")))
+    print(f"precision: content rules on the corpus ({leaflets} leaflets in tests/fixtures/corpus/, "
+          f"LEAFLETS_TODAY={TODAY})")
+    print("\n".join(table(true, false_pos, false_neg)))
+    print("\n".join(leftovers("false positives (found, not expected)", false_pos)))
+    print("\n".join(leftovers("false negatives (expected, not found)", false_neg)))
+
+
+if __name__ == "__main__":
+    main()

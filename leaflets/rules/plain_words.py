@@ -1,0 +1,276 @@
+"""LR006 and LR007: medical words and abbreviations a reader is not given.
+
+A word from the jargon list (``data/jargon.toml``) or an abbreviation must be explained where it is
+first used, in the leaflet's own words or its glossary. Which terms a leaflet explains is also what
+the reading grades (:mod:`leaflets.rules.readability`) count as short words: a term explained is a
+word the reader has been given.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+
+from leaflets.findings import Severity
+from leaflets.rules.context import Context, Sentence, words
+from leaflets.rules.data import load
+from leaflets.rules.registry import Hit, rule
+
+# --- jargon --------------------------------------------------------------------------------------
+
+class Term:
+    def __init__(self, term: str, forms: list[str], plain: str, everyday_after: list[str] | None = None,
+                 explained_by: list[str] | None = None) -> None:
+        self.term, self.plain = term, plain
+        # words that, later in the sentence of first use, give the meaning ("a pre-assessment
+        # appointment a few weeks before": an appointment before the operation)
+        self.explained_by = tuple(w.lower() for w in explained_by or [])
+        self.forms = [term, *forms]
+        self.everyday_after = tuple(f"{w.lower()} " for w in everyday_after or [])
+        self.lower_forms = [f.lower() for f in self.forms]
+        self.acronyms = [f for f in self.forms if f.isupper()]
+        # (first word, whole form) for a set lookup before the substring test
+        self.lower_starts = [(f.split()[0], f) for f in self.lower_forms if not f.isupper()]
+
+    # The expressions are compiled when a leaflet first uses the term: compiling all of them for a
+    # list of hundreds of terms took 110 ms, paid again by every `leaflets validate` process.
+
+    @functools.cached_property
+    def word_regex(self) -> re.Pattern[str] | None:
+        """The term's word forms, whole; an abbreviation among the forms (DVT) is LR007's to report."""
+        words_only = sorted((f for f in self.forms if not f.isupper()), key=len, reverse=True)
+        alternatives = "|".join(f"(?i:{re.escape(f)})" for f in words_only)
+        return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])") if words_only else None
+
+    @functools.cached_property
+    def lower_regex(self) -> re.Pattern[str] | None:
+        """For finding the first use: lower-case forms on the lower-cased text, no look-behind (the
+        caller checks the word start), so a one-form term is found by a fast substring scan."""
+        lowered = [re.escape(f.lower()) for f in sorted(self.forms, key=len, reverse=True) if not f.isupper()]
+        return re.compile(rf"(?:{'|'.join(lowered)})(?![\w-])") if lowered else None
+
+    def maybe_in(self, ctx: Context) -> bool:
+        """A plain "in" test before any regular expression runs: most terms are in no leaflet."""
+        return any(first in ctx.vocabulary and form in ctx.joined_lower for first, form in self.lower_starts) or \
+            any(a.lower() in ctx.vocabulary and a in ctx.joined for a in self.acronyms)
+
+
+@functools.cache
+def _jargon_index() -> dict[str, list[int]]:
+    """Each term's first words (and acronyms, in lower case) -> the terms' places in ``jargon()``."""
+    index: dict[str, list[int]] = {}
+    for number, term in enumerate(jargon()):
+        for key in {first for first, _form in term.lower_starts} | {a.lower() for a in term.acronyms}:
+            index.setdefault(key, []).append(number)
+    return index
+
+
+def _jargon_candidates(ctx: Context) -> list[Term]:
+    """The terms whose first word is in the leaflet at all (one set intersection, in C), in list order."""
+    index, terms = _jargon_index(), jargon()
+    numbers = sorted({n for key in index.keys() & ctx.vocabulary for n in index[key]})
+    return [terms[n] for n in numbers if terms[n].maybe_in(ctx)]
+
+
+@functools.cache
+def jargon() -> list[Term]:
+    return [Term(str(t["term"]), [str(f) for f in t.get("forms", [])], str(t.get("plain", "")),
+                 [str(w) for w in t.get("everyday_after", [])], [str(w) for w in t.get("explained_by", [])])
+            for t in load("jargon").get("term", []) if isinstance(t, dict) and "term" in t]
+
+
+# "called", "we call this": not the imperative "call the ward"
+_CALLED_BEFORE = re.compile(r"(?:\bcalled|\bcalls?\s+(?:this|it|them|these)|\bknown\s+as|\bterm\s+for|\bname\s+for|"
+                            r"\bword\s+for|\bmeans|\bor)\s+(?:an?\s+|the\s+)?[\"“‘']?$|\(\s*(?:an?\s+|the\s+)?$",
+                            re.IGNORECASE)
+_EXPLAINED_AFTER = re.compile(r"^[\"”’']?(?:\s*\(|\s*,\s*(?:which|that|or|meaning|an?|the|where|when)\b|"
+                              r"\s+(?:which|where)\b|\s+(?:is|are|means)\s+"
+                              r"(?:an?|the|when|where|what|how|medicine|a\s+\w+)\b|\s*[–—:]\s|\s+-\s)", re.IGNORECASE)
+_EXPLAINED_NEXT = re.compile(r"^(?:This|These|That|It|They)\s+(?:is|are|means|mean|was)\b")
+
+
+def _glossary_text(ctx: Context) -> str:
+    terms = [entry.get("term") for _p, entry in ctx.items("/glossary") if isinstance(entry, dict)]
+    return "\n".join(t.lower() for t in terms if isinstance(t, str))
+
+
+def _explained(sentences: list[Sentence], position: int, start: int, end: int) -> bool:
+    sentence = sentences[position]
+    before, after = sentence.text[:start], sentence.text[end:]
+    if _CALLED_BEFORE.search(before) or _EXPLAINED_AFTER.search(after):
+        return True
+    following = sentences[position + 1] if position + 1 < len(sentences) else None
+    return bool(following and following.paragraph is sentence.paragraph and _EXPLAINED_NEXT.match(following.text))
+
+
+@rule("LR006", "undefined-jargon", Severity.WARNING, "A medical word is used without a plain explanation.",
+      what="Words from the jargon list (leaflets/rules/data/jargon.toml) that have no glossary entry and are not "
+           "explained where they are first used in running text, headings such as a risk's name skipped "
+           "(\"... This is called a DVT.\", \"an incision (a cut)\", "
+           "\"stenosis, which means narrowing\", \"a condition known as 'deep vein thrombosis'\" with straight or "
+           "curly quotes, \"a nerve block, where you are awake but numb\", \"an analgesic which eases pain\"; "
+           "for a few terms, a word later in the sentence that gives the meaning: \"a pre-assessment appointment "
+           "a few weeks before\", the term's `explained_by` in the list). A term in curly single quotes "
+           "(‘laparoscopic’) is found like any other.",
+      why="A patient who does not know a word cannot weigh a risk that uses it. Explaining it at first use, or in "
+          "the glossary, costs a line and saves a phone call or a wrong decision.",
+      bad="There is a small risk of spondylolisthesis after the operation.",
+      good="Sometimes a bone of the spine slips forward, out of line. This is called spondylolisthesis.",
+      data_file="leaflets/rules/data/jargon.toml")
+def undefined_jargon(ctx: Context) -> Iterable[Hit]:
+    return [hit for _term, hit in jargon_uses(ctx) if hit is not None]
+
+
+def jargon_uses(ctx: Context) -> list[tuple[Term, Hit | None]]:
+    """Each jargon term the leaflet uses, with LR006's finding for it, or None when it is explained
+    (at first use or in the glossary). Shared with the grade rules, which count explained terms as
+    short words."""
+    if "jargon" not in ctx.cache:
+        ctx.cache["jargon"] = list(_jargon_checked(ctx))
+    return ctx.cache["jargon"]
+
+
+def _jargon_checked(ctx: Context) -> Iterator[tuple[Term, Hit | None]]:
+    glossary = _glossary_text(ctx)
+    # headings (a risk's name, a step's "when") are explained by the text under them, so a term's
+    # first use is counted in running text
+    # (and a risk's frequency note, which comes before its description when printed)
+    sentences = [s for s in ctx.sentences if s.paragraph.section not in ("glossary", "title")
+                 and not s.paragraph.pointer.endswith(("/name", "/when", "/frequency/note"))]
+    title = ctx.data.get("title")
+    title = title.lower() if isinstance(title, str) else ""
+    found: list[tuple[Term, Hit]] = []
+    spans: list[tuple[str, int, int]] = []
+    starts: dict[int, int] = {}
+    for position, sentence in enumerate(sentences):
+        starts.setdefault(id(sentence.paragraph), position)
+    for term in _jargon_candidates(ctx):
+        if term.word_regex is None or any(f in title for f in term.lower_forms if not f.isupper()):
+            continue  # an abbreviation only (LR007's), or the leaflet's own subject, named in its title
+        if glossary and any(f in glossary and re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", glossary)
+                            for f in term.lower_forms):
+            yield term, None
+            continue
+        first = _first_use(term, ctx, sentences, starts)
+        if first is None:
+            continue
+        position, match = first
+        if _explained(sentences, position, match.start(), match.end()) or \
+                (term.explained_by and any(w in sentences[position].text[match.end():].lower()
+                                           for w in term.explained_by)):
+            yield term, None
+            continue
+        sentence = sentences[position]
+        plain = f" (for example: {term.plain})" if term.plain else ""
+        hit = Hit(sentence.paragraph.pointer, f"\"{match.group()}\" is not explained: say what it means where it is "
+                  f"first used{plain}, or add it to the glossary", index=sentence.start + match.start())
+        found.append((term, hit))
+        spans.append((sentence.paragraph.pointer, sentence.start + match.start(), sentence.start + match.end()))
+    # "anterior cruciate ligament" is one term, not three: a match inside a longer one is dropped
+    for (term, hit), (pointer, start, end) in zip(found, spans, strict=True):
+        if not any(p == pointer and s <= start and end <= e and (s, e) != (start, end) for p, s, e in spans):
+            yield term, hit
+
+
+def _first_use(term: Term, ctx: Context, sentences: list[Sentence],
+               first: dict[int, int]) -> tuple[int, re.Match[str]] | None:
+    """The first sentence (of ``sentences``) using the term, found by one scan of the joined text.
+    ``first``: each paragraph's first position in ``sentences`` (a paragraph's sentences are contiguous)."""
+    if term.lower_regex is None:
+        return None
+    for paragraph, _index, _match in ctx.matches(term.lower_regex, lower=True, word_start=True):
+        position = first.get(id(paragraph))
+        if position is None:
+            continue
+        while position < len(sentences) and sentences[position].paragraph is paragraph:
+            text = sentences[position].text
+            for match in term.word_regex.finditer(text) if term.word_regex else ():
+                if not (term.everyday_after and text[:match.start()].lower().endswith(term.everyday_after)):
+                    return position, match
+            position += 1
+    return None
+
+
+# --- abbreviations -------------------------------------------------------------------------------
+
+# at most 8 characters, so a long run of capitals costs a bounded look at each letter; "A1" and
+# other codes with one capital are dropped in code (at least two capitals make an abbreviation)
+_ABBREVIATION = re.compile(r"(?<![\w&-])(?P<a>[A-Z][A-Z0-9]{1,7}?)(?P<s>s)?(?![\w&-])")
+_CAPITALS = re.compile(r"[A-Z][A-Z0-9]{1,7}?s?(?![\w&-])")  # the quick first pass: no look-behind
+_NOUN_AFTER = re.compile(r"^\s+(?:scan|test|machine|team|service|clinic|number)s?\b")
+
+
+@functools.cache
+def _abbreviation_meanings() -> dict[str, str]:
+    return {a: term.term for term in jargon() for a in term.acronyms}
+
+
+@functools.cache
+def _known_abbreviations() -> frozenset[str]:
+    known = load("abbreviations").get("known", [])
+    return frozenset(str(k) for k in known) if isinstance(known, list) else frozenset()
+
+
+def _expanded(sentence: Sentence, match: re.Match[str], sentences: list[Sentence], position: int) -> bool:
+    """"deep vein thrombosis (DVT)", "DVT (deep vein thrombosis)", "an MRI scan, which uses...", "called CRPS"."""
+    text, abbreviation = sentence.text, match["a"]
+    before, after = text[:match.start()], text[match.end():]
+    if before.rstrip().endswith("(") and after.lstrip().startswith(")") and len(words(before)) >= 2:
+        return True
+    noun = _NOUN_AFTER.match(after)
+    if noun:
+        after = after[noun.end():]
+    return _explained_text(before, after, sentences, position) or f"({abbreviation})" in text
+
+
+def _explained_text(before: str, after: str, sentences: list[Sentence], position: int) -> bool:
+    if _CALLED_BEFORE.search(before) or _EXPLAINED_AFTER.search(after):
+        return True
+    sentence = sentences[position]
+    following = sentences[position + 1] if position + 1 < len(sentences) else None
+    return bool(following and following.paragraph is sentence.paragraph and _EXPLAINED_NEXT.match(following.text))
+
+
+@rule("LR007", "unexplained-abbreviation", Severity.WARNING, "An abbreviation is used without being spelt out.",
+      what="Abbreviations in capitals (HRT, CRPS, PALS) that are not spelt out where they are first used (\"complex "
+           "regional pain syndrome (CRPS)\", \"PALS (the Patient Advice and Liaison Service)\", \"an MRI scan, which "
+           "uses a magnet...\") and are not in the glossary. Abbreviations nearly everyone knows (NHS, GP, UK: list in "
+           "leaflets/rules/data/abbreviations.toml) are left alone, as are paragraphs written all in capitals. "
+           "An abbreviation in the jargon list (DVT) is reported here, not as LR006.",
+      why="An abbreviation a patient cannot expand is a word they cannot look up: \"call PALS\" is no help to "
+          "someone who has never heard of the Patient Advice and Liaison Service.",
+      bad="If you are unhappy with your care, contact PALS.",
+      good="If you are unhappy with your care, contact the Patient Advice and Liaison Service (PALS).",
+      data_file="leaflets/rules/data/abbreviations.toml")
+def unexplained_abbreviation(ctx: Context) -> Iterable[Hit]:
+    known, meanings = _known_abbreviations(), _abbreviation_meanings()
+    text = ctx.joined
+    candidates = {m.group().removesuffix("s") for m in _CAPITALS.finditer(text)
+                  if not m.start() or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_&-")} - known
+    if not candidates:
+        return  # one scan of the text: most leaflets use only abbreviations everyone knows
+    glossary = "\n".join(t for _p, e in ctx.items("/glossary") if isinstance(e, dict)
+                         for t in (e.get("term"), e.get("definition")) if isinstance(t, str))
+    sentences = [s for s in ctx.sentences if s.paragraph.section not in ("glossary", "title")]
+    # only the paragraphs that hold a candidate, found by one scan of the text
+    holding = {id(p) for p, _i, _m in ctx.matches(re.compile("|".join(re.escape(c) for c in candidates)))}
+    seen: set[str] = set()
+    for position, sentence in enumerate(sentences):
+        if id(sentence.paragraph) not in holding or not any(c in sentence.text for c in candidates):
+            continue
+        letters = [c for c in sentence.text if c.isalpha()]
+        if sum(c.isupper() for c in letters) > 0.6 * len(letters):
+            continue  # a heading or warning in capitals
+        for match in _ABBREVIATION.finditer(sentence.text):
+            abbreviation = match["a"]
+            if sum(c.isupper() for c in abbreviation) < 2 or abbreviation in seen or abbreviation in known:
+                continue
+            seen.add(abbreviation)
+            if re.search(rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])", glossary) or \
+                    _expanded(sentence, match, sentences, position):
+                continue
+            full = f" (\"{meanings[abbreviation]} ({abbreviation})\")" if abbreviation in meanings else ""
+            yield Hit(sentence.paragraph.pointer, f"\"{abbreviation}\" is not spelt out: write it in full where it "
+                      f"is first used, with the abbreviation in brackets{full}, or add it to the glossary",
+                      index=sentence.start + match.start())
