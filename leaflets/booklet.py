@@ -6,10 +6,22 @@ with useful pages (notes, questions to ask your care team): ``pages_to_add(n)`` 
 
 ``impose(src, dst)`` writes the printer's spreads: for ``n`` pages, sheet ``i`` (0-based) has
 ``n-2i`` | ``2i+1`` on its front and ``2i+2`` | ``n-2i-1`` on its back, each page's trim placed
-against the fold. The sheet is press-ready PDF/X like the leaflet: its TrimBox is the A4 sheet, its
-BleedBox 3 mm outside, filled by each page's own bleed artwork on the outer edges (a page is
-clipped at its trim only along the fold, where its neighbour sits). ``impose_bytes`` gives the
-bytes unwritten, so ``leaflets build`` preflights them before shipping.
+against the fold. The sheet is press-ready PDF/X like the leaflet, and a shop cuts it without asking:
+
+- its TrimBox is exactly the two pages side by side (two A5 pages, 296 × 210 mm: what is left after
+  cutting, so the folded booklet is A5), never a nominal A4 with the pages floating inside it;
+- its BleedBox is 3 mm outside that on every edge, filled by each page's own bleed artwork (a page is
+  clipped at its trim only along the fold, where its neighbour sits); the MediaBox is the BleedBox, or
+  larger with ``crop_marks``: a press sheet is bigger than the finished size, as a leaflet page is;
+- with ``crop_marks`` the sheet carries its own crop marks at the sheet's trim and fold marks at the
+  spine, all outside the bleed (:mod:`leaflets.marks`); the pages' own marks are clipped away;
+- every sheet side says it is an imposition, in a page-piece dictionary (ISO 32000-1, 14.5):
+  ``/PieceInfo /Leaflets /Private`` holds ``/Imposition /SaddleStitch``, the ``/Pages`` on it (left,
+  right) and the booklet's ``/PageCount``, so ``leaflets preflight --booklet`` counts the booklet's
+  pages, not the sheet sides (:func:`imposition`).
+
+``impose_bytes`` gives the bytes unwritten, so ``leaflets build`` preflights them before shipping; it
+imposes the print PDF it rendered, from memory, not the file it wrote.
 """
 
 from __future__ import annotations
@@ -17,12 +29,15 @@ from __future__ import annotations
 import io
 import re
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
-MM = 72 / 25.4
-A4_LANDSCAPE = (297 * MM, 210 * MM)
-BLEED_PT = 3 * MM  # 8.504 pt of bleed around each sheet side, as on the leaflet's own pages
+from leaflets.preflight.metadata import xmp_value
+from leaflets.printer_marks import MARK_SPACE_PT, crop_mark_lines, fold_mark_lines, marks_content
+from leaflets.units import BLEED_PT  # around each sheet side, as on the leaflet's own pages
+
 PRODUCER = "leaflets booklet imposition"
+PIECE = "/Leaflets"  # our key in a sheet side's /PieceInfo
 
 
 class BookletError(ValueError):
@@ -48,38 +63,42 @@ def saddle_stitch_order(page_count: int) -> list[tuple[int, int]]:
     return spreads
 
 
-def impose(src: str | Path, dst: str | Path, sheet: tuple[float, float] = A4_LANDSCAPE) -> int:
-    """Write ``dst``: the pages of ``src`` two up on ``sheet`` in saddle-stitch order.
+def impose(src: str | Path, dst: str | Path, *, crop_marks: bool = False) -> int:
+    """Write ``dst``: the pages of ``src`` two up in saddle-stitch order.
 
     Returns the number of sheet sides written. Raises BookletError for a page count that is not a
     multiple of 4 or a PDF that cannot be read.
     """
-    data, sides = impose_bytes(src, sheet)
+    data, sides = impose_bytes(src, crop_marks=crop_marks)
     _write_bytes(Path(dst), data)
     return sides
 
 
-def impose_bytes(src: str | Path, sheet: tuple[float, float] = A4_LANDSCAPE) -> tuple[bytes, int]:
-    """The imposed booklet as PDF bytes (not yet written, so it can be preflighted first) and the
-    number of sheet sides.
+def impose_bytes(src: str | Path | bytes, *, crop_marks: bool = False) -> tuple[bytes, int]:
+    """The imposed booklet of ``src`` (a PDF file, or a PDF's bytes) as PDF bytes (not yet written, so
+    it can be preflighted first) and the number of sheet sides.
 
-    Each sheet side is a press-ready PDF/X page: TrimBox = the sheet, BleedBox = MediaBox = the
-    sheet grown by 3 mm on every side. Each page keeps its own bleed artwork on the sheet's outer
-    edges (top, bottom, outside) and is clipped at its trim only along the fold, where its
+    Each sheet side is a press-ready PDF/X page: TrimBox = two pages side by side (the first page's
+    trim twice), BleedBox = that grown by 3 mm on every side, MediaBox = the BleedBox (with
+    ``crop_marks``, larger, holding crop and fold marks). Each page keeps its own bleed artwork on the
+    sheet's outer edges (top, bottom, outside) and is clipped at its trim only along the fold, where its
     neighbour starts. The source's output intent, XMP metadata and PDF/X identification are carried
     over, so the sheet is the same PDF/X variant as the leaflet it came from.
     """
     import pikepdf
 
     try:
-        source = pikepdf.open(src)
+        source = pikepdf.open(io.BytesIO(src) if isinstance(src, bytes) else src)
     except (pikepdf.PdfError, OSError) as exc:
-        raise BookletError(f"{src}: cannot read the leaflet PDF: {exc}") from exc
+        where = "" if isinstance(src, bytes) else f"{src}: "
+        raise BookletError(f"{where}cannot read the leaflet PDF: {exc}") from exc
     with source, pikepdf.new() as out:
-        spreads = saddle_stitch_order(len(source.pages))
-        width, height = sheet
+        count = len(source.pages)
+        spreads = saddle_stitch_order(count)
+        x0, y0, x1, y1 = _trim(source.pages[0])
+        sheet = Sheet(2 * (x1 - x0), y1 - y0, crop_marks, _stamp(source))
         for left, right in spreads:
-            _add_sheet_side(out, source, left, right, width, height)
+            _add_sheet_side(out, source, (left, right), count, sheet)
         _carry_over_print_identity(source, out)
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True, min_version=source.pdf_version)
@@ -97,10 +116,11 @@ def _trim(page) -> tuple[float, float, float, float]:
 
 
 def _bleed(page) -> tuple[float, float, float, float]:
-    """The page's bleed (its BleedBox, else its trim), never beyond its MediaBox."""
-    b = _box(page, "/BleedBox", "/TrimBox")
-    m = _box(page, "/MediaBox")
-    return max(b[0], m[0]), max(b[1], m[1]), min(b[2], m[2]), min(b[3], m[3])
+    """The page's bleed (its BleedBox, else its trim), never beyond its MediaBox nor beyond the sheet's
+    3 mm: the page's crop marks and anything else outside are clipped away."""
+    b, m, t = _box(page, "/BleedBox", "/TrimBox"), _box(page, "/MediaBox"), _trim(page)
+    return (max(b[0], m[0], t[0] - BLEED_PT), max(b[1], m[1], t[1] - BLEED_PT),
+            min(b[2], m[2], t[2] + BLEED_PT), min(b[3], m[3], t[3] + BLEED_PT))
 
 
 def _page_form(out, page, slot: str):
@@ -115,15 +135,32 @@ def _page_form(out, page, slot: str):
     return form
 
 
-def _add_sheet_side(out, source, left: int, right: int, width: float, height: float) -> None:
-    """One sheet side: TrimBox [0 0 width height], MediaBox = BleedBox 3 mm outside it."""
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet side's size (its trim: two pages side by side), marks, and the date its piece info carries."""
+
+    width: float
+    height: float
+    crop_marks: bool
+    modified: str  # a PDF date, the source's own, so the same leaflet gives the same bytes
+
+
+def _stamp(source) -> str:
+    info = source.docinfo
+    return str(info.get("/ModDate") or info.get("/CreationDate") or "D:20000101000000Z")
+
+
+def _add_sheet_side(out, source, pages: tuple[int, int], count: int, sheet: Sheet) -> None:
+    """One sheet side: TrimBox [0 0 width height], BleedBox 3 mm outside it, MediaBox = BleedBox (or
+    room for marks beyond it), and the piece info that says which booklet pages are on it."""
     import pikepdf
 
     resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary())
     content = []
+    width, height = sheet.width, sheet.height
     fold = width / 2
     group = None
-    for slot, number in (("L", left), ("R", right)):
+    for slot, number in zip(("L", "R"), pages, strict=True):
         page = source.pages[number - 1]
         x0, y0, x1, y1 = _trim(page)
         page_w, page_h = x1 - x0, y1 - y0
@@ -136,19 +173,52 @@ def _add_sheet_side(out, source, left: int, right: int, width: float, height: fl
         content.append(f"q {scale:.6f} 0 0 {scale:.6f} {tx:.4f} {ty:.4f} cm {name} Do Q")
         if group is None and page.obj.get("/Group") is not None:
             group = _copy(source, out, page.obj.Group)
-    bleed = pikepdf.Array([round(-BLEED_PT, 4), round(-BLEED_PT, 4),
-                           round(width + BLEED_PT, 4), round(height + BLEED_PT, 4)])
+    trim = [0.0, 0.0, width, height]
+    if sheet.crop_marks:  # the sheet's own marks: its trim's corners, and the fold at the spine
+        content.append(f"q {marks_content(crop_mark_lines(trim) + fold_mark_lines(fold, trim))} Q")
+    bleed = _grown(trim, BLEED_PT)
     page = pikepdf.Dictionary(
         Type=pikepdf.Name.Page,
-        MediaBox=bleed,
-        BleedBox=pikepdf.Array(list(bleed)),
-        TrimBox=pikepdf.Array([0, 0, round(width, 4), round(height, 4)]),
+        MediaBox=_grown(trim, BLEED_PT + (MARK_SPACE_PT if sheet.crop_marks else 0.0)),
+        BleedBox=bleed,
+        TrimBox=_grown(trim, 0.0),
         Resources=resources,
         Contents=out.make_stream("\n".join(content).encode()),
+        LastModified=pikepdf.String(sheet.modified),  # required with PieceInfo
+        PieceInfo=pikepdf.Dictionary({PIECE: pikepdf.Dictionary(
+            LastModified=pikepdf.String(sheet.modified),
+            Private=pikepdf.Dictionary(Imposition=pikepdf.Name.SaddleStitch, Pages=pikepdf.Array(list(pages)),
+                                       PageCount=count))}),
     )
     if group is not None:  # the leaflet's transparency group (blending colour space) for the sheet
         page.Group = group
     out.pages.append(pikepdf.Page(page))
+
+
+def _grown(box: list[float], by: float):
+    import pikepdf
+
+    return pikepdf.Array([round(box[0] - by, 4), round(box[1] - by, 4), round(box[2] + by, 4), round(box[3] + by, 4)])
+
+
+def imposition(pdf) -> list[tuple[int, int, int]] | None:
+    """(left page, right page, booklet page count) of every sheet side of an imposed booklet written by
+    :func:`impose_bytes`, read from its piece info; None when any page lacks it (not our imposition)."""
+    import pikepdf
+
+    sides = []
+    for page in pdf.pages:
+        piece = page.obj.get("/PieceInfo")
+        ours = piece.get(PIECE) if isinstance(piece, pikepdf.Dictionary) else None
+        private = ours.get("/Private") if isinstance(ours, pikepdf.Dictionary) else None
+        if not isinstance(private, pikepdf.Dictionary) or private.get("/Imposition") != pikepdf.Name.SaddleStitch:
+            return None
+        try:
+            left, right = (int(v) for v in private.Pages)
+            sides.append((left, right, int(private.PageCount)))
+        except (AttributeError, TypeError, ValueError, pikepdf.PdfError):
+            return None
+    return sides or None
 
 
 def _copy(source, out, obj):
@@ -171,7 +241,7 @@ def _carry_over_print_identity(source, out) -> None:
     xmp = ""
     if source.Root.get("/Metadata") is not None:
         xmp = source.Root.Metadata.read_bytes().decode("utf-8")
-    version = str(source.docinfo.get("/GTS_PDFXVersion", "")) or _xmp_value(xmp, r"(?:pdfxid|pdfx):GTS_PDFXVersion")
+    version = str(source.docinfo.get("/GTS_PDFXVersion", "")) or xmp_value(xmp, r"(?:pdfxid|pdfx):GTS_PDFXVersion")
     if version:
         out.docinfo["/GTS_PDFXVersion"] = version
     if xmp:
@@ -180,12 +250,6 @@ def _carry_over_print_identity(source, out) -> None:
         metadata.Type = pikepdf.Name.Metadata
         metadata.Subtype = pikepdf.Name.XML
         out.Root.Metadata = metadata
-
-
-def _xmp_value(xmp: str, prop: str) -> str:
-    m = (re.search(rf"<{prop}(?:\s[^>]*)?>\s*([^<]+?)\s*<", xmp)
-         or re.search(rf'\s{prop}\s*=\s*"([^"]*)"', xmp))
-    return m.group(1).strip() if m else ""
 
 
 def _booklet_xmp(xmp: str, title: str) -> str:
@@ -198,7 +262,7 @@ def _booklet_xmp(xmp: str, title: str) -> str:
                  lambda m: m.group(1) + escape(title) + m.group(2), xmp, count=1, flags=re.S)
     xmp = re.sub(r'(pdf:Producer\s*=\s*")[^"]*(")', lambda m: m.group(1) + PRODUCER + m.group(2), xmp)
     xmp = re.sub(r"(<pdf:Producer(?:\s[^>]*)?>)[^<]*(<)", lambda m: m.group(1) + PRODUCER + m.group(2), xmp)
-    instance = _xmp_value(xmp, r"xmpMM:InstanceID")
+    instance = xmp_value(xmp, r"xmpMM:InstanceID")
     if instance:
         booklet_id = f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, instance + '#booklet')}"
         xmp = re.sub(r"(<xmpMM:InstanceID(?:\s[^>]*)?>)[^<]*(<)",
@@ -209,6 +273,6 @@ def _booklet_xmp(xmp: str, title: str) -> str:
 def _write_bytes(dst: Path, data: bytes) -> None:
     """Write atomically, so a failed imposition never leaves half a booklet (nor a fixed-name
     temporary file that a crash could leave beside it)."""
-    from leaflets.build import write_atomic
+    from leaflets.outputs import write_atomic
 
     write_atomic(dst, data)

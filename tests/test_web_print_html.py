@@ -64,10 +64,11 @@ def test_screen_profile_is_rgb_with_live_links_and_alt_text() -> None:
 
 def test_footer_has_code_version_dates_and_page_x_of_y() -> None:
     style = style_of(render_print(leaflet(), load_brand("default"), profile="print"))
-    assert 'content: "sample · version 1.2, approved 20 November 2026";' in style  # approved: with its date
+    # one footer box: the title (not the id), then the version (approved: with its date) and the dates
+    assert ('content: "Sample procedure\\a Version 1.2, approved 20 November 2026 · Last reviewed 23 November 2026'
+            ' · Next review due 23 November 2027";') in style
     draft = style_of(render_print(leaflet(status="draft"), load_brand("default"), profile="print"))
-    assert 'content: "sample · version 1.2";' in draft
-    assert 'content: "Last reviewed 23 November 2026 · Next review due 23 November 2027";' in style
+    assert 'content: "Sample procedure\\a Version 1.2 · Last reviewed' in draft
     assert 'content: "Page " counter(page) " of " counter(pages);' in style
     assert "size: 210mm 297mm;" in style
 
@@ -148,4 +149,4 @@ def test_weasyprint_renders_the_print_html_with_marks_on_every_page(tmp_path: Pa
         assert "DRAFT" in text, f"page {number} has no DRAFT mark"
         assert "Not yet approved for patient use" in text, f"page {number} has no not-approved band"
         assert f"Page {number} of {len(pages)}" in text
-        assert "sample · version 1.2" in text
+        assert "Version 1.2 · Last reviewed" in text and "Sample procedure" in text  # the footer, every page

@@ -23,6 +23,7 @@ script the typeface lacks (Arabic, Chinese…) is still shown by the reader's de
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import hashlib
 import json
@@ -36,9 +37,10 @@ from markupsafe import Markup
 from leaflets import __version__
 from leaflets.brand import BLACK, WHITE, Brand
 from leaflets.model import Leaflet, locale_for
+from leaflets.render.marks import NO_MARKS_NOTES, DraftFinding, Listed, Marks, mark
 
 Profile = Literal["screen", "print"]
-PROFILES: tuple[Profile, ...] = ("screen", "print")
+PDF_PROFILES: tuple[Profile, ...] = ("screen", "print")  # the PDFs a leaflet is rendered as (build --profile)
 ASSETS = "assets"
 
 # Characters the print templates themselves draw (list markers, separators, dashes, digits): the
@@ -46,6 +48,8 @@ ASSETS = "assets"
 TEMPLATE_CHARACTERS = "• · – ’ 0123456789 Page of DRAFT"
 # What the booklet's extra pages add (headings and prompts in print.html).
 BOOKLET_CHARACTERS = " Questions to ask your care team Notes Write them here before your appointment."
+# What a draft's findings page adds (print.html, _findings.html), besides the findings' own words.
+FINDINGS_CHARACTERS = " Findings in this draft (/,) errors warnings notes error warning info: at line"
 
 STATUS_WORDS = {
     "draft": "This leaflet is a draft.",
@@ -91,6 +95,19 @@ def plain(value: Any) -> str:
     return str.__str__(value) if isinstance(value, str) else str(value)
 
 
+def brief(value: Any) -> str:
+    """:func:`plain`, but a draft's placeholder cut to its first words and a pointer to the findings
+    list: in a running footer a whole placeholder ("23/11/26 [not a date: next_review – write it as
+    …]") wraps out of the safe area, and the draft shows it in full elsewhere."""
+    from leaflets.model import Placeholder
+
+    if not isinstance(value, Placeholder):
+        return plain(value)
+    words = str.__str__(value)
+    before = words.split("[", 1)[0].strip()
+    return f"{before} [see findings]" if before else "[see findings]"
+
+
 def href(url: Any) -> str | None:
     """The address a link may point to, or None: the templates then show the words as text.
 
@@ -103,6 +120,7 @@ def href(url: Any) -> str | None:
 
     if not isinstance(url, str) or isinstance(url, Placeholder):
         return None
+    url = plain(url)  # a draft's marked address (leaflets.render.marks): the address alone
     if url.startswith("mailto:"):
         ok = value_problem(EMAIL, url.removeprefix("mailto:")) is None
     elif url.startswith("tel:"):
@@ -142,6 +160,7 @@ def environment() -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["json_for_script"] = json_for_script
     env.filters["plain"] = plain
+    env.filters["brief"] = brief
     env.filters["href"] = href
     env.filters["csp"] = csp
     return env
@@ -158,6 +177,8 @@ class WebContext(TypedDict):
     index_url: str
     jsonld: dict[str, Any]
     status_words: str
+    findings: tuple[Listed, ...]  # a draft's findings, listed at the end (leaflets.render.marks)
+    notes: dict[str, tuple[DraftFinding, ...]]  # section id → a draft's findings noted under its heading
 
 
 class IndexEntry(TypedDict):
@@ -189,6 +210,8 @@ class PrintContext(TypedDict):
     status_words: str
     generator: str
     extra_pages: list[ExtraPage]
+    findings: tuple[Listed, ...]  # a draft's findings, listed on its last page (leaflets.render.marks)
+    notes: dict[str, tuple[DraftFinding, ...]]  # section id → a draft's findings noted under its heading
 
 
 class ExtraPage(TypedDict):
@@ -257,12 +280,16 @@ def jsonld(leaflet: Leaflet, brand: Brand, web_url: str | None = None) -> dict[s
 
 
 def render_web(leaflet: Leaflet, brand: Brand, *, draft: bool = False, assets: str = f"{ASSETS}/",
-               index_url: str = "index.html", web_url: str | None = None) -> str:
-    """The accessible web page of one leaflet. Links to the brand's files under ``assets``."""
+               index_url: str = "index.html", web_url: str | None = None,
+               findings: tuple[DraftFinding, ...] = ()) -> str:
+    """The accessible web page of one leaflet. Links to the brand's files under ``assets``. A draft's
+    ``findings`` are marked in its text and listed at the end (:mod:`leaflets.render.marks`)."""
+    marks = mark(leaflet, findings) if draft and findings else None
     context: WebContext = {
-        "leaflet": leaflet, "brand": brand, "draft": draft, "assets": assets, "index_url": index_url,
-        "jsonld": jsonld(leaflet, brand, web_url), "status_words": status_words(leaflet),
+        "leaflet": marks.leaflet if marks else leaflet, "brand": brand, "draft": draft, "assets": assets,
+        "index_url": index_url, "jsonld": jsonld(leaflet, brand, web_url), "status_words": status_words(leaflet),
         "generator": f"leaflets {__version__}",
+        "findings": marks.listed if marks else (), "notes": marks.notes if marks else NO_MARKS_NOTES,
     }
     return environment().get_template("web.html").render(**context)
 
@@ -354,7 +381,7 @@ def booklet_pages(leaflet: Leaflet, brand: Brand, count: int) -> list[ExtraPage]
 
 
 def render_print(leaflet: Leaflet, brand: Brand, *, profile: str, draft: bool = False, crop_marks: bool = False,
-                 web_url: str | None = None, pad_to_multiple_of: int = 1, extra_pages: int = 0) -> str:
+                 web_url: str | None = None, extra_pages: int = 0, findings: tuple[DraftFinding, ...] = ()) -> str:
     """The HTML WeasyPrint renders for one PDF profile (``screen`` or ``print``).
 
     ``base_url`` must be the brand folder. Raises :class:`~leaflets.brand.MissingGlyphsError` when
@@ -363,20 +390,23 @@ def render_print(leaflet: Leaflet, brand: Brand, *, profile: str, draft: bool = 
     ``extra_pages`` appends that many useful pages for a booklet (see :func:`booklet_pages`): a
     "Questions to ask your care team" page, then ruled "Notes" pages. The page count is only known
     after layout, so the caller renders once, counts, and renders again with
-    ``extra_pages=leaflets.booklet.pages_to_add(count)`` (``leaflets.build`` does). For the same
-    reason ``pad_to_multiple_of`` must be 1: it cannot be honoured before layout.
+    ``extra_pages=leaflets.booklet.pages_to_add(count)`` (``leaflets.workers`` does).
+
+    A draft's ``findings`` are marked in its text and listed on its last page, after any booklet
+    pages (:mod:`leaflets.render.marks`); a character of theirs the typeface lacks is shown as "?".
     """
-    if profile not in PROFILES:
-        raise ValueError(f"unknown PDF profile {profile!r}: use one of {', '.join(PROFILES)}")
-    if pad_to_multiple_of != 1:
-        raise ValueError("pad_to_multiple_of cannot be honoured before layout: render, count the pages, "
-                         "then render again with extra_pages=leaflets.booklet.pages_to_add(count)")
+    if profile not in PDF_PROFILES:
+        raise ValueError(f"unknown PDF profile {profile!r}: use one of {', '.join(PDF_PROFILES)}")
     if not 0 <= extra_pages <= 7:  # 0–3 to pad; 4 more when a long questions page spills onto a second
         raise ValueError(f"extra_pages must be 0 to 7 (a booklet pads to the next multiple of 4), not {extra_pages}")
     typed_profile: Profile = "print" if profile == "print" else "screen"
     extra = booklet_pages(leaflet, brand, extra_pages)
     brand.require_glyphs(leaflet.all_text() + "\n" + TEMPLATE_CHARACTERS + (BOOKLET_CHARACTERS if extra else ""),
                          f"{leaflet.slug} ({profile} PDF)")
+    marks = mark(leaflet, findings) if draft and findings else None
+    if marks:
+        brand.require_glyphs(FINDINGS_CHARACTERS, f"{leaflet.slug} ({profile} PDF)")
+        marks = printable(marks, brand)
     cmyk = typed_profile == "print"
     qr_uri = None
     if web_url:
@@ -390,5 +420,24 @@ def render_print(leaflet: Leaflet, brand: Brand, *, profile: str, draft: bool = 
         "page_width_mm": brand.paper_mm[0], "page_height_mm": brand.paper_mm[1],
         "status_words": status_words(leaflet), "generator": f"leaflets {__version__}",
         "extra_pages": extra,
+        "findings": marks.listed if marks else (), "notes": marks.notes if marks else NO_MARKS_NOTES,
     }
+    if marks:
+        context["leaflet"] = marks.leaflet
     return environment().get_template("print.html").render(**context)
+
+
+def printable(marks: Marks, brand: Brand) -> Marks:
+    """``marks`` with each character of the findings' own words (codes, messages, places) that the
+    brand's typeface lacks shown as "?": a rule's message must not stop a draft's PDF (the leaflet's
+    text is checked as for any PDF)."""
+    def fix(text: str) -> str:
+        for char in brand.missing_glyphs(text):
+            text = text.replace(char, "?")
+        return text
+
+    listed = tuple(dataclasses.replace(item, message=fix(item.message), where=fix(item.where), code=fix(item.code))
+                   for item in marks.listed)
+    notes = {key: tuple(dataclasses.replace(f, message=fix(f.message), code=fix(f.code)) for f in found)
+             for key, found in marks.notes.items()}
+    return dataclasses.replace(marks, listed=listed, notes=notes)

@@ -2,8 +2,10 @@
 
 WeasyPrint 70 renders the print HTML; pikepdf then fixes what WeasyPrint leaves wrong for us:
 
-- ``screen`` (PDF/UA-1): table header cells get a /Scope, running headers and footers become
-  /Artifact (WeasyPrint tags them as content but hangs them outside the structure tree).
+- ``screen`` (PDF/UA-1): tables, lists and sections cut by a page break are one element again, a
+  ``<dl>`` is a description list, the /IDTree is added (:mod:`leaflets.render.structure`); table header
+  cells get a /Scope, running headers and footers become /Artifact (WeasyPrint tags them as content
+  but hangs them outside the structure tree).
 - ``print`` (PDF/X-4): TrimBox and BleedBox exactly 3 mm apart (WeasyPrint caps the BleedBox at
   10 pt), MediaBox = BleedBox, or larger with crop marks we draw in DeviceCMYK (WeasyPrint's own
   marks are RGB with transparency, which PDF/X forbids).
@@ -12,6 +14,8 @@ WeasyPrint 70 renders the print HTML; pikepdf then fixes what WeasyPrint leaves 
 
 Every error WeasyPrint logs, and every warning that means something was lost (a font, an image,
 an unsupported feature), fails the render: a leaflet is never printed with a silent substitute.
+What the PDF must be (fonts embedded, language and title, output intent, CMYK only, no attachments)
+is checked by :mod:`leaflets.preflight` alone, which the build runs on these bytes before writing them.
 This module imports WeasyPrint, so only the build imports it, and only when it renders.
 """
 
@@ -35,17 +39,16 @@ import pikepdf
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-PROFILES = ("screen", "print")
+from leaflets.output_condition import OutputCondition
+from leaflets.printer_marks import MARK_SPACE_PT, crop_mark_lines, marks_content
+from leaflets.render import structure
+from leaflets.units import BLEED_PT, PT_PER_MM
+
+PDF_PROFILES = ("screen", "print")  # as leaflets.render.html's (not imported: that would load Jinja2 here)
 ICC_DIR = Path(__file__).resolve().parent / "icc"
 DEFAULT_ICC_PROFILE = ICC_DIR / "leaflets-fogra39-coated.icc"  # licence: icc/LICENCE.txt
 VARIANTS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}
 
-PT_PER_MM = 72 / 25.4
-BLEED_PT = 3 * PT_PER_MM  # 8.504 pt on every side
-MARK_OFFSET_PT = 3.0  # gap between the bleed edge and a crop mark
-MARK_LENGTH_PT = 18.0
-MARK_SPACE_PT = MARK_OFFSET_PT + MARK_LENGTH_PT + 3.0  # MediaBox beyond the BleedBox with marks
-MARK_WIDTH_PT = 0.25
 
 # Warnings that only say a CSS declaration was skipped: recorded, not fatal. Everything else
 # WeasyPrint warns about (fonts, images, unsupported colour spaces or layout) fails the render.
@@ -123,6 +126,7 @@ class PdfOptions:
     crop_marks: bool = False
     font_files: frozenset[str] | None = None  # SHA-256 of the allowed font files; None = any font
     label: str = ""  # names the leaflet in error messages
+    output_condition: OutputCondition | None = None  # what the print output intent names (else WeasyPrint's)
 
 
 @dataclass
@@ -157,10 +161,11 @@ def captured_weasyprint_log() -> Iterator[_Collect]:
 def render_pdf(html: str, options: PdfOptions) -> PdfResult:
     """Render ``html`` to PDF bytes for ``options.profile``; raise RenderError on any problem."""
     if options.profile not in VARIANTS:
-        raise RenderError(f"{options.label}: unknown PDF profile {options.profile!r}; use one of {', '.join(PROFILES)}")
+        raise RenderError(f"{options.label}: unknown PDF profile {options.profile!r}; "
+                          f"use one of {', '.join(PDF_PROFILES)}")
     fetcher = SandboxedFetcher((options.base_dir, *options.roots))
     stamp = f"{options.date.isoformat()}T00:00:00+00:00"
-    with captured_weasyprint_log() as log:
+    with captured_weasyprint_log() as log, structure.recording():
         try:
             document = weasyprint.HTML(
                 string=html, base_url=options.base_dir.resolve().as_uri() + "/", url_fetcher=fetcher,
@@ -230,86 +235,21 @@ def _sort_log(records: list[logging.LogRecord]) -> tuple[list[str], list[str]]:
 
 def _finish(raw: bytes, options: PdfOptions) -> bytes:
     with pikepdf.open(io.BytesIO(raw)) as pdf:
-        if "/Names" in pdf.Root and "/EmbeddedFiles" in pdf.Root.Names:
-            raise RenderError(f"{options.label}: the HTML asks to attach a file to the PDF; leaflets carry none")
-        _check_fonts(pdf, options)
         if options.profile == "screen":
-            _check_accessible(pdf, options)
             crop_to_trim(pdf)
+            structure.rejoin(pdf)  # before the fixes below: they read the whole tables and lists
             scope_table_headers(pdf)
             flatten_list_wrappers(pdf)
             artifact_unlinked_content(pdf)
         else:
-            _check_output_intent(pdf, options)
             set_print_boxes(pdf, options)
-            rgb = rgb_colour_uses(pdf)
-            if rgb:
-                raise RenderError(f"{options.label}: the print PDF must be all CMYK, but has RGB colour: "
-                                  + "; ".join(rgb[:5]))
+            name_output_condition(pdf, options.output_condition)
             if options.crop_marks:
                 add_crop_marks(pdf)
         _fix_identifiers(pdf, options)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, linearize=False)
         return out.getvalue()
-
-
-def embedded_fonts(pdf: pikepdf.Pdf) -> dict[str, bool]:
-    """BaseFont name (subset prefix removed) → whether its font program is embedded."""
-    fonts: dict[str, bool] = {}
-    seen: set[tuple[int, int]] = set()
-
-    def visit(resources: Any) -> None:
-        if not isinstance(resources, pikepdf.Dictionary):
-            return
-        for font in (resources.get("/Font") or {}).values():
-            for leaf in ([font] + list(font.get("/DescendantFonts", []))):
-                descriptor = leaf.get("/FontDescriptor")
-                if "/BaseFont" not in leaf or leaf.get("/Subtype") == "/Type0":
-                    continue
-                name = re.sub(r"^[A-Z]{6}\+", "", str(leaf.BaseFont)[1:])
-                has_program = descriptor is not None and any(
-                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
-                fonts[name] = fonts.get(name, True) and has_program
-                if leaf.get("/Subtype") == "/Type3":
-                    fonts[name] = True  # glyphs drawn in the PDF itself
-        for xobject in (resources.get("/XObject") or {}).values():
-            if xobject.objgen in seen or xobject.get("/Subtype") != "/Form":
-                continue
-            seen.add(xobject.objgen)
-            visit(xobject.get("/Resources"))
-
-    for page in pdf.pages:
-        visit(page.obj.get("/Resources"))  # type: ignore[arg-type]
-    return fonts
-
-
-def _check_fonts(pdf: pikepdf.Pdf, options: PdfOptions) -> None:
-    fonts = embedded_fonts(pdf)
-    missing = sorted(name for name, embedded in fonts.items() if not embedded)
-    if missing:
-        raise RenderError(f"{options.label}: fonts not embedded: {', '.join(missing)}")
-
-
-def _check_accessible(pdf: pikepdf.Pdf, options: PdfOptions) -> None:
-    lang = str(pdf.Root.get("/Lang", ""))
-    title = str(pdf.docinfo.get("/Title", ""))
-    if not lang:
-        raise RenderError(f"{options.label}: the screen PDF has no language (lang on <html>)")
-    if not title.strip():
-        raise RenderError(f"{options.label}: the screen PDF has no title (<title> in the print HTML)")
-
-
-def _check_output_intent(pdf: pikepdf.Pdf, options: PdfOptions) -> None:
-    intents = pdf.Root.get("/OutputIntents")
-    ok = intents is not None and any(
-        intent.get("/S") == "/GTS_PDFX" and "/DestOutputProfile" in intent
-        and int(intent.DestOutputProfile.get("/N", 0)) == 4 for intent in intents)
-    if not ok:
-        raise RenderError(
-            f"{options.label}: the print PDF has no CMYK output intent: the print HTML must declare "
-            "@color-profile device-cmyk { src: url(...) } inside a <style> element (WeasyPrint drops it "
-            "silently when it comes through stylesheets=)")
 
 
 def scope_table_headers(pdf: pikepdf.Pdf) -> int:
@@ -454,6 +394,25 @@ def crop_to_trim(pdf: pikepdf.Pdf) -> None:
                 del page.obj[box]
 
 
+def name_output_condition(pdf: pikepdf.Pdf, condition: OutputCondition | None) -> None:
+    """Name the press condition in the GTS_PDFX output intent so a prepress workflow recognises it.
+
+    WeasyPrint names it by the profile's description ("Leaflets CMYK (FOGRA39 coated, …)"), which no
+    workflow looks up; see :mod:`leaflets.output_condition` for what is written instead."""
+    if condition is None:
+        return
+    for intent in pdf.Root.get("/OutputIntents") or []:
+        if intent.get("/S") != pikepdf.Name.GTS_PDFX:
+            continue
+        intent.OutputConditionIdentifier = pikepdf.String(condition.identifier)
+        intent.OutputCondition = pikepdf.String(condition.condition)
+        intent.Info = pikepdf.String(condition.info)
+        if condition.registry_name:
+            intent.RegistryName = pikepdf.String(condition.registry_name)
+        elif "/RegistryName" in intent:
+            del intent.RegistryName
+
+
 def set_print_boxes(pdf: pikepdf.Pdf, options: PdfOptions) -> None:
     """BleedBox = TrimBox + 3 mm exactly; MediaBox = BleedBox (+ room for crop marks)."""
     for number, page in enumerate(pdf.pages, start=1):
@@ -476,17 +435,9 @@ def set_print_boxes(pdf: pikepdf.Pdf, options: PdfOptions) -> None:
 
 
 def crop_marks_stream(trim: Sequence[float]) -> bytes:
-    """Eight crop marks in registration colour (all four inks), outside the bleed, no transparency."""
-    x0, y0, x1, y1 = trim
-    near = BLEED_PT + MARK_OFFSET_PT
-    far = near + MARK_LENGTH_PT
-    lines = []
-    for x, outward_x in ((x0, -1), (x1, 1)):
-        for y, outward_y in ((y0, -1), (y1, 1)):
-            lines.append(f"{x + outward_x * near:.3f} {y:.3f} m {x + outward_x * far:.3f} {y:.3f} l S")
-            lines.append(f"{x:.3f} {y + outward_y * near:.3f} m {x:.3f} {y + outward_y * far:.3f} l S")
-    body = "\n".join(lines)
-    return f"Q q {MARK_WIDTH_PT} w 0 J [] 0 d 1 1 1 1 K\n{body}\nQ\n".encode("ascii")
+    """Eight crop marks in registration colour (all four inks), outside the bleed, no transparency
+    (:mod:`leaflets.marks`); the Q first closes the q prepended to the page's own content."""
+    return f"Q q {marks_content(crop_mark_lines(trim))}\nQ\n".encode("ascii")
 
 
 def add_crop_marks(pdf: pikepdf.Pdf) -> None:
@@ -494,77 +445,6 @@ def add_crop_marks(pdf: pikepdf.Pdf) -> None:
         trim = [float(v) for v in page.obj.TrimBox]
         page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
         page.contents_add(pdf.make_stream(crop_marks_stream(trim)))
-
-
-_RGB_SPACES = {"/DeviceRGB", "/CalRGB"}
-
-
-def _colour_space_is_rgb(space: Any) -> bool:
-    if space is None:
-        return False
-    if isinstance(space, pikepdf.Name):
-        return str(space) in _RGB_SPACES
-    if isinstance(space, pikepdf.Array) and len(space) > 0:
-        family = str(space[0])
-        if family in _RGB_SPACES:
-            return True
-        if family == "/ICCBased":
-            return int(space[1].get("/N", 0)) == 3
-        if family in ("/Indexed", "/Pattern") and len(space) > 1:
-            return _colour_space_is_rgb(space[1])
-        if family in ("/Separation", "/DeviceN"):
-            return _colour_space_is_rgb(space[2])
-    return False
-
-
-def rgb_colour_uses(pdf: pikepdf.Pdf) -> list[str]:
-    """Every RGB colour in page content, forms, images and shadings: ``page N: what``."""
-    found: list[str] = []
-    seen: set[tuple[int, int]] = set()
-
-    def space_named(resources: Any, name: Any) -> Any:
-        if str(name) in ("/DeviceRGB", "/DeviceCMYK", "/DeviceGray", "/Pattern"):
-            return name
-        spaces = resources.get("/ColorSpace") if isinstance(resources, pikepdf.Dictionary) else None
-        return spaces.get(str(name)) if spaces is not None else None
-
-    def scan(where: str, owner: Any, resources: Any) -> None:
-        current: dict[str, Any] = {"cs": None, "CS": None}
-        instructions: list[Any] = pikepdf.parse_content_stream(owner)
-        for operands, operator in instructions:
-            op = str(operator)
-            if op in ("rg", "RG"):
-                found.append(f"{where}: {op} {' '.join(str(float(v)) for v in operands)}")
-            elif op in ("cs", "CS"):
-                current[op] = space_named(resources, operands[0])
-                if _colour_space_is_rgb(current[op]):
-                    found.append(f"{where}: {op} {operands[0]} (RGB colour space)")
-        if not isinstance(resources, pikepdf.Dictionary):
-            return
-        for name, xobject in (resources.get("/XObject") or {}).items():
-            if xobject.objgen in seen:
-                continue
-            seen.add(xobject.objgen)
-            if xobject.get("/Subtype") == "/Image":
-                if _colour_space_is_rgb(xobject.get("/ColorSpace")):
-                    found.append(f"{where}: image {name} in {xobject.ColorSpace}")
-            elif xobject.get("/Subtype") == "/Form":
-                scan(f"{where} form {name}", xobject, xobject.get("/Resources", resources))
-        for name, shading in (resources.get("/Shading") or {}).items():
-            if _colour_space_is_rgb(shading.get("/ColorSpace")):
-                found.append(f"{where}: shading {name} in RGB")
-        for name, pattern in (resources.get("/Pattern") or {}).items():
-            if pattern.objgen in seen:
-                continue
-            seen.add(pattern.objgen)
-            if int(pattern.get("/PatternType", 0)) == 1:
-                scan(f"{where} pattern {name}", pattern, pattern.get("/Resources"))
-            elif "/Shading" in pattern and _colour_space_is_rgb(pattern.Shading.get("/ColorSpace")):
-                found.append(f"{where}: shading pattern {name} in RGB")
-
-    for number, page in enumerate(pdf.pages, start=1):
-        scan(f"page {number}", page, page.obj.get("/Resources"))
-    return found
 
 
 def _fix_identifiers(pdf: pikepdf.Pdf, options: PdfOptions) -> None:
