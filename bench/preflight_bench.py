@@ -1,7 +1,7 @@
 """Preflight of a shipped leaflet against rendering it: ``python bench/run.py preflight``.
 
 For each profile (print PDF/X-4 with crop marks, screen PDF/UA-1) the same leaflet is rendered
-with the build's own renderer (``leaflets.build.render_task`` on the first leaflet in content/),
+with the build's own renderer (``leaflets.workers.render_task`` on the first leaflet in content/),
 then preflighted in-process; both are medians of several runs measured here, and the ratio says
 what share of a render preflight costs. If the build cannot render content/ yet, a realistic
 eight-page A5 leaflet in HTML (headings, lists, a table, a photo) is rendered through
@@ -27,18 +27,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _build_renderer(profile: str) -> Callable[[], bytes] | None:
     """Render the first leaflet in content/ exactly as `leaflets build` does, if it can."""
-    from leaflets import build
+    import json
+
+    from leaflets import workers
+    from leaflets.build import load_brand
 
     sources = sorted((ROOT / "content").glob("*/*.json"))
     if not sources:
         return None
     text = sources[0].read_text(encoding="utf-8")
-    brand = build._load_brand("default")
-    task = build.Task(str(sources[0].relative_to(ROOT)), text, hashlib.sha256(text.encode()).hexdigest(),
-                      str(brand.folder), profile, False, profile == "print")
+    brand = load_brand("default")
+    display = str(sources[0].relative_to(ROOT))
+    leaflet = workers.leaflet_model(json.loads(text), display, hashlib.sha256(text.encode()).hexdigest(), draft=False)
+    task = workers.RenderRequest(display, leaflet, str(brand.folder), profile, False, profile == "print")
 
     def render() -> bytes:
-        rendered = build.render_task(task)
+        rendered = workers.render_task(task)
         if rendered.error:
             raise RuntimeError(rendered.error)
         return rendered.data

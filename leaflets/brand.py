@@ -32,7 +32,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from leaflets import icc
+from leaflets.contact import Dialable
 from leaflets.content import display_path, load
+from leaflets.output_condition import DeclaredCondition
 from leaflets.schema import check
 
 BRAND_FILE = "brand.json"
@@ -136,16 +138,12 @@ class Typeface:
 
 
 @dataclass(frozen=True, slots=True)
-class BrandContact:
+class BrandContact(Dialable):
     phone: str | None = None
     email: str | None = None
     address: str | None = None
     web: str | None = None
     note: str | None = None
-
-    @property
-    def phone_uri(self) -> str | None:
-        return "tel:" + self.phone.replace(" ", "") if self.phone else None
 
 
 @dataclass(frozen=True)
@@ -163,6 +161,7 @@ class Brand:
     paper: Literal["A4", "A5"] = "A4"
     web_base: str | None = None
     icc_profile: Path | None = None
+    output_condition: DeclaredCondition | None = None  # what icc_profile characterises (brand.json)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     @property
@@ -341,6 +340,7 @@ def _build(folder: Path, display: str, data: dict[str, Any]) -> Brand:
         paper=data.get("paper", "A4"),
         web_base=data.get("web_base"),
         icc_profile=asset(data["icc_profile"], "icc_profile", MAX_ICC_BYTES) if "icc_profile" in data else None,
+        output_condition=DeclaredCondition(**data["output_condition"]) if "output_condition" in data else None,
     )
     if brand.icc_profile is not None:
         _check_icc(brand.icc_profile, f"{display}: icc_profile {brand.relative(brand.icc_profile)}")

@@ -23,7 +23,7 @@ def check_document(doc: content.Document, config: Config | None = None) -> list[
         from leaflets.rules import run
 
         findings.extend(schema.check(doc))
-        findings.extend(run(doc, config))
+        findings.extend(run(doc, config if config is not None else Config()))
     return findings
 
 

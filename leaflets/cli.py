@@ -13,7 +13,7 @@ import click
 
 from leaflets import __version__
 
-FORMATS = ["text", "json", "junit", "github", "sarif"]  # keep in step with report.REPORTERS (a test checks)
+REPORT_FORMATS = ["text", "json", "junit", "github", "sarif"]  # keep in step with report.REPORTERS (a test checks)
 
 
 def _emit(report, sources, fmt: str, output, tool: str) -> None:
@@ -25,6 +25,12 @@ def _emit(report, sources, fmt: str, output, tool: str) -> None:
     stream.write(text)
 
 
+_config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False),
+    help="Rule configuration (leaflets.toml, or pyproject.toml with [tool.leaflets]) "
+         "[default: the nearest one above the current folder].")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="leaflets")
 def cli() -> None:
@@ -33,13 +39,11 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
               help="How to report findings.")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8", atomic=True),
               help="Write the report to this file instead of standard output.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Rule configuration (leaflets.toml, or pyproject.toml with [tool.leaflets]) "
-                   "[default: the nearest one above the current folder].")
+@_config_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes to check many files with [default: the number of cores; "
                    "fewer than 48 files are always checked in one].")
@@ -49,13 +53,11 @@ def validate(paths: tuple[str, ...], fmt: str, output, config_path: str | None, 
     Exits 0 when there are no errors (warnings allowed), 1 when there are, 2 for usage problems
     (including a bad configuration). LEAFLETS_TODAY=YYYY-MM-DD fixes "today" for the date rules.
     """
-    from leaflets import config
     from leaflets.check import check_paths
-    from leaflets.content import UsageError
+    from leaflets.errors import UsageError
 
     try:
-        _check_today()
-        report, sources = check_paths(list(paths) or ["content"], config.load(config_path), jobs=jobs)
+        report, sources = check_paths(list(paths) or ["content"], _settings(config_path), jobs=jobs)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     _emit(report, sources, fmt, output, "leaflets validate")
@@ -69,14 +71,16 @@ def validate(paths: tuple[str, ...], fmt: str, output, config_path: str | None, 
                    "for a PDF/UA file that is not PDF/X, print for any other.")
 @click.option("--booklet", is_flag=True, help="Print profile: require a page count that is a multiple of 4.")
 @click.option("--allow-embedded-files", is_flag=True, help="Do not report attached files.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS + ["markdown"]), default="text", show_default=True,
+@click.option("--cmyk-only", is_flag=True, help="Print profile: colour only as CMYK, grey or spot ink (no RGB, Lab "
+              "or RGB ICC colour, which PDF/X-4 allows), as `leaflets build` requires of its own print PDFs.")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS + ["markdown"]), default="text", show_default=True,
               help="How to report findings (markdown only with --list).")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8", atomic=True),
               help="Write the report to this file instead of standard output.")
 @click.option("--list", "list_rules", is_flag=True, help="List the preflight rules instead (docs/preflight.md "
               "is `--list --format markdown`).")
-def preflight(pdfs: tuple[str, ...], profile: str, booklet: bool, allow_embedded_files: bool, fmt: str,
-              output, list_rules: bool) -> None:
+def preflight(pdfs: tuple[str, ...], profile: str, booklet: bool, allow_embedded_files: bool, cmyk_only: bool,
+              fmt: str, output, list_rules: bool) -> None:
     """Check PDFs (files or folders of *.pdf) as a print shop or screen reader would.
 
     Exits 0 when there are no errors (warnings allowed), 1 when there are, 2 for usage problems.
@@ -105,24 +109,37 @@ def preflight(pdfs: tuple[str, ...], profile: str, booklet: bool, allow_embedded
             files.append(name)
         else:
             raise click.UsageError(f"{name}: no such file or folder")
-    options = pf.Options(profile=profile, booklet=booklet, allow_embedded_files=allow_embedded_files)
+    options = pf.Options(profile=profile, booklet=booklet, allow_embedded_files=allow_embedded_files,
+                         cmyk_only=cmyk_only)
     report = pf.preflight_paths(files, options)
     _emit(report, {}, fmt, output, "leaflets preflight")
     sys.exit(1 if report.has_errors else 0)
 
 
-def _check_today() -> None:
+def _today():
+    """Today for every date rule and date the CLI writes: LEAFLETS_TODAY=YYYY-MM-DD (so CI runs and
+    tests are reproducible), else the clock's. Read here once, and passed down: nothing deeper reads
+    the environment. Raises UsageError for a value that is not a date."""
     import datetime as dt
     import os
 
-    from leaflets.content import UsageError
+    from leaflets.errors import UsageError
 
     fixed = os.environ.get("LEAFLETS_TODAY", "")
-    if fixed:
-        try:
-            dt.date.fromisoformat(fixed)
-        except ValueError as exc:
-            raise UsageError(f"LEAFLETS_TODAY={fixed!r} is not a date: write it as YYYY-MM-DD") from exc
+    if not fixed:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(fixed)
+    except ValueError as exc:
+        raise UsageError(f"LEAFLETS_TODAY={fixed!r} is not a date: write it as YYYY-MM-DD") from exc
+
+
+def _settings(config_path: str | None):
+    """The rule configuration (``--config``, or the nearest file) with today's date: resolved once,
+    here, and passed to every check a command makes. Raises UsageError (a ConfigError too)."""
+    from leaflets import config
+
+    return config.load(config_path, today=_today())
 
 
 @cli.command("rules")
@@ -169,21 +186,33 @@ def _comma_list(_ctx, _param, value: str) -> tuple[str, ...]:
               help="Print profile: pad to a multiple of 4 pages with a questions page and notes pages, and "
                    "for an A5 brand also write <id>.<lang>.booklet.pdf, imposed two up on A4 (A4 brands: "
                    "padding only, no imposition).")
+@click.option("--force", is_flag=True, help="Render every output, even those unchanged since the last build.")
+@click.option("--shard", "shard_text", metavar="I/N",
+              help="Build only shard I of N (a stable partition by leaflet, for CI matrices) into --out, with "
+                   "the part manifest manifest.shard-I-of-N.json; join the parts with merge-manifests.")
+@_config_option
 def build(paths: tuple[str, ...], out_dir: str, formats: tuple[str, ...], profiles: tuple[str, ...], brand: str,
-          jobs: int | None, draft: bool, crop_marks: bool, booklet: bool) -> None:
+          jobs: int | None, draft: bool, crop_marks: bool, booklet: bool, force: bool, shard_text: str | None,
+          config_path: str | None) -> None:
     """Render leaflets (files or folders; default content/) to web pages and PDFs.
+
+    Outputs unchanged since the last build into --out (same content, brand, templates, tool and
+    options, and the file as it was written) are reused, not rendered again; --force renders all.
 
     Content with errors is refused (exit 1) unless --draft. Exits 1 when content is refused or a
     render fails, 2 for usage problems (unknown format or profile, bad brand, an --out folder that
     cannot be written or is inside the content, another build writing into the same folder).
     """
     from leaflets import build as builder
-    from leaflets.content import UsageError
+    from leaflets.errors import UsageError
     from leaflets.findings import Report
+    from leaflets.shards import Shard
 
     try:
+        shard = Shard.parse(shard_text) if shard_text is not None else None
         result = builder.build(list(paths) or ["content"], out_dir, formats=formats, profiles=profiles,
-                               brand=brand, jobs=jobs, draft=draft, crop_marks=crop_marks, booklet=booklet)
+                               brand=brand, jobs=jobs, draft=draft, crop_marks=crop_marks, booklet=booklet,
+                               config=_settings(config_path), force=force, shard=shard)
     except (UsageError, builder.BuildError) as exc:
         raise click.UsageError(str(exc)) from exc
     if result.refused:
@@ -200,7 +229,9 @@ def build(paths: tuple[str, ...], out_dir: str, formats: tuple[str, ...], profil
         click.echo(f"warning: {out_dir}/{kept}", err=True)
     for renamed in result.renamed:
         click.echo(f"warning: {renamed}", err=True)
-    click.echo(f"built {len(result.outputs)} file(s) into {out_dir} (see {out_dir}/manifest.json)")
+    part = f" for shard {shard.index}/{shard.count}" if shard else ""
+    click.echo(f"built {len(result.outputs)} file(s) into {out_dir}{part}: {len(result.rendered)} rendered, "
+               f"{len(result.reused)} reused (unchanged since the last build); see {out_dir}/{result.manifest}")
     sys.exit(0 if result.ok else 1)
 
 
@@ -212,20 +243,20 @@ def build(paths: tuple[str, ...], out_dir: str, formats: tuple[str, ...], profil
               help="Folder to write the preview into [default: the leaflet's own folder under the "
                    "temporary folder, leaflets-preview-<uid>/<id>.<lang>/, emptied first].")
 @click.option("--pdf", is_flag=True, help="Also render the screen PDF.")
-def preview(path: str, brand: str, out_dir: str | None, pdf: bool) -> None:
+@_config_option
+def preview(path: str, brand: str, out_dir: str | None, pdf: bool, config_path: str | None) -> None:
     """Render one leaflet's web page (and with --pdf its screen PDF) for its writer, even when it
     has errors (then with a DRAFT mark), and print every problem and the file to open.
 
     Exits 0 when the preview was rendered (even with content errors), 1 when it could not be,
     2 for usage problems. Writes no manifest: a preview is not a build.
     """
-    from leaflets import build as builder
-    from leaflets.content import UsageError
+    from leaflets import preview as previewer
+    from leaflets.errors import BuildError, UsageError
 
     try:
-        _check_today()
-        result = builder.preview(path, out_dir, brand=brand, pdf=pdf)
-    except (UsageError, builder.BuildError) as exc:
+        result = previewer.preview(path, out_dir, brand=brand, pdf=pdf, config=_settings(config_path))
+    except (UsageError, BuildError) as exc:
         raise click.UsageError(str(exc)) from exc
     _emit(result.report, result.sources, "text", None, "leaflets preview")
     for failure in result.failures:
@@ -248,7 +279,8 @@ def preview(path: str, brand: str, out_dir: str | None, pdf: bool) -> None:
               help="Port to listen on; 0 picks a free one (the address is printed).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Loopback address to listen on (127.0.0.1, ::1 or localhost); any other is refused.")
-def serve(paths: tuple[str, ...], brand: str, port: int, host: str) -> None:
+@_config_option
+def serve(paths: tuple[str, ...], brand: str, port: int, host: str, config_path: str | None) -> None:
     """Preview leaflets (files or folders; default content/) in a browser while you edit them.
 
     Each save is checked and the page rendered again (as a draft when it has errors), and the
@@ -263,15 +295,12 @@ def serve(paths: tuple[str, ...], brand: str, port: int, host: str) -> None:
     Exits 0 when stopped, 2 for usage problems (a missing file, a bad brand, a port in use, a
     host that is not this computer's loopback address).
     """
-    from leaflets import build as builder
-    from leaflets import config
     from leaflets import serve as server
-    from leaflets.content import UsageError
+    from leaflets.errors import BuildError, UsageError
 
     try:
-        _check_today()
-        server.run(list(paths) or ["content"], brand=brand, host=host, port=port, config=config.load())
-    except (UsageError, builder.BuildError, server.ServeError) as exc:
+        server.run(list(paths) or ["content"], brand=brand, host=host, port=port, config=_settings(config_path))
+    except (UsageError, BuildError, server.ServeError) as exc:
         raise click.UsageError(str(exc)) from exc
 
 
@@ -282,7 +311,9 @@ def serve(paths: tuple[str, ...], brand: str, port: int, host: str) -> None:
 @click.option("--content", "content_dir", type=click.Path(file_okay=False), default="content", show_default=True,
               help="The content folder to write <id>/<lang>.json into.")
 @click.option("--force", is_flag=True, help="Replace an existing leaflet with the same id and language.")
-def import_command(file: str, leaflet_id: str | None, language: str, content_dir: str, force: bool) -> None:
+@_config_option
+def import_command(file: str, leaflet_id: str | None, language: str, content_dir: str, force: bool,
+                   config_path: str | None) -> None:
     """Turn a leaflet kept in Word (.docx) or HTML into a draft <id>/<lang>.json, then list what is left to do.
 
     Headings are matched to sections by their words, lists stay lists, a table of risks becomes risks
@@ -297,14 +328,13 @@ def import_command(file: str, leaflet_id: str | None, language: str, content_dir
     Exits 0 when imported (even with findings: they are the to-do list), 1 when the draft could not be
     written, 2 for usage problems (a file that is not a .docx or .html, too large, an id that exists).
     """
-    from leaflets import config, importer
+    from leaflets import importer
     from leaflets.check import check_paths
-    from leaflets.content import UsageError
+    from leaflets.errors import UsageError
 
     try:
-        _check_today()
-        settings = config.load(None)  # a broken configuration is reported before anything is written
-        result = importer.import_file(file, content_dir, leaflet_id, language, force)
+        settings = _settings(config_path)  # a broken configuration is reported before anything is written
+        result = importer.import_file(file, content_dir, leaflet_id, language, force, settings.today)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     except importer.ImportFailed as exc:
@@ -351,12 +381,10 @@ def new_command(leaflet_id: str, language: str, from_id: str | None, content_dir
     exists, a --from leaflet that does not).
     """
     from leaflets import scaffold
-    from leaflets.content import UsageError
-    from leaflets.rules.context import today
+    from leaflets.errors import UsageError
 
     try:
-        _check_today()
-        path = scaffold.new(content_dir, leaflet_id, language, from_id, today())
+        path = scaffold.new(content_dir, leaflet_id, language, from_id, _today())
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(f"created {path}: replace every TODO, then run `leaflets validate {path}`")
@@ -385,7 +413,7 @@ def diff_command(old: str, new: str, fmt: str, output) -> None:
     problems (a missing file, a bad revision, a file that is not a leaflet).
     """
     from leaflets import diff as differ
-    from leaflets.content import UsageError
+    from leaflets.errors import UsageError
     from leaflets.report import want_color
 
     try:
@@ -407,7 +435,8 @@ def diff_command(old: str, new: str, fmt: str, output) -> None:
 @click.option("--name", required=True, help="The approver's name, e.g. \"Ms A. Example\".")
 @click.option("--role", required=True, help="The approver's role, e.g. \"Consultant spinal surgeon\".")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="The date of approval [default: today].")
-def approve_command(path: str, name: str, role: str, date_text: str | None) -> None:
+@_config_option
+def approve_command(path: str, name: str, role: str, date_text: str | None, config_path: str | None) -> None:
     """Approve a leaflet: set status "approved" and record who, in what role, when, and a hash of the
     clinical content approved, so validate reports any later change (LD007).
 
@@ -423,14 +452,12 @@ def approve_command(path: str, name: str, role: str, date_text: str | None) -> N
     for usage problems.
     """
     from leaflets import approve as approver
-    from leaflets import config
-    from leaflets.content import UsageError
-    from leaflets.rules.context import today
+    from leaflets.errors import UsageError
 
     try:
-        _check_today()
-        when = approver.parse_date(date_text, today())
-        result = approver.approve(path, name, role, when, config.load(None))
+        settings = _settings(config_path)
+        when = approver.parse_date(date_text, settings.today)
+        result = approver.approve(path, name, role, when, settings)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     if not result.written:
@@ -439,6 +466,32 @@ def approve_command(path: str, name: str, role: str, date_text: str | None) -> N
         sys.exit(1)
     click.echo(f"approved {path} by {name.strip()}, {role.strip()}, on {when.isoformat()} "
                f"(content SHA-256 {result.content_sha256})")
+
+
+@cli.command("merge-manifests")
+@click.argument("parts", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default="dist/manifest.json", show_default=True,
+              help="The merged manifest to write; the shards' outputs must already be in its folder.")
+@click.option("--no-verify", is_flag=True, help="Do not check that every listed file is beside --out with its hash.")
+def merge_manifests(parts: tuple[str, ...], out_path: str, no_verify: bool) -> None:
+    """Join the part manifests of `leaflets build --shard I/N` (manifest.shard-I-of-N.json) into
+    the manifest.json a whole build would have written.
+
+    \b
+    Example (after copying every shard's folder into dist/):
+      leaflets merge-manifests dist/manifest.shard-*-of-4.json --out dist/manifest.json
+
+    Refuses (exit 2), writing nothing, when a part is missing or given twice, the parts differ in
+    tool version, toolchain, brand, content or options, two parts list one leaflet's file, or a file
+    is not beside --out with the hash its part lists. Exits 0 when merged.
+    """
+    from leaflets import shards
+
+    try:
+        merged = shards.merge(parts, out_path, verify=not no_verify)
+    except shards.MergeError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"merged {len(parts)} part(s), {len(merged['outputs'])} file(s), into {out_path}")
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ raised together as one :class:`ConfigError`, which the CLI turns into exit code 
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import os
 import tomllib
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from leaflets.content import UsageError
+from leaflets.errors import UsageError
 
 # name: (default, type, what it sets). Integers are accepted where a float is expected.
 THRESHOLDS: dict[str, tuple[float | int, type, str]] = {
@@ -34,6 +35,8 @@ THRESHOLDS: dict[str, tuple[float | int, type, str]] = {
     "max-paragraph-words": (80, int, "longest paragraph or list item, in words"),
     "review-warning-days": (90, int, "warn when the next review is due within this many days"),
     "max-review-years": (3, float, "longest time from last review to next review, in years"),
+    "max-passive-percent": (33, float, "highest share of sentences in the passive voice, in per cent (LC004)"),
+    "min-passive-sentences": (20, int, "leaflets with fewer sentences than this are not checked for passives"),
 }
 
 KEYS = {"select", "ignore", "per-file-ignores", "thresholds"}
@@ -51,6 +54,9 @@ class Config:
     thresholds: dict[str, Any] = field(default_factory=lambda: {k: v[0] for k, v in THRESHOLDS.items()})
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to this
     source: str = ""  # the file it came from, for messages; "" for the defaults
+    # The day the date rules (LD) compare with: resolved once, by the CLI (LEAFLETS_TODAY or the
+    # clock), and carried with the rest of the settings to every check, in every process.
+    today: dt.date = field(default_factory=dt.date.today)
 
     def enabled(self, code: str, path: str | os.PathLike[str] = "") -> bool:
         """Whether content rule ``code`` runs on the file at ``path``."""
@@ -93,8 +99,16 @@ def find(start: Path | None = None) -> Path | None:
     return None
 
 
-def load(path: str | os.PathLike[str] | None = None) -> Config:
-    """The configuration from ``path``, or from the nearest config file, or the defaults."""
+def load(path: str | os.PathLike[str] | None = None, *, today: dt.date | None = None) -> Config:
+    """The configuration from ``path``, or from the nearest config file, or the defaults, checking
+    dates against ``today`` (default: the clock's)."""
+    config = _load(path)
+    if today is not None:
+        config.today = today
+    return config
+
+
+def _load(path: str | os.PathLike[str] | None) -> Config:
     file = Path(path) if path is not None else find()
     if file is None:
         return Config()

@@ -18,14 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from leaflets.errors import UsageError  # raised here for paths that do not exist
 from leaflets.findings import Finding, Severity
 
 MAX_BYTES = 1024 * 1024  # a long leaflet is ~40 kB; anything near a megabyte is not a leaflet
 MAX_DEPTH = 32  # the schema's deepest path is 7 levels
-
-
-class UsageError(Exception):
-    """A problem with what the user asked for (a missing path, an empty folder): exit code 2."""
 
 
 # Codes of findings about the file itself, before any schema or rule sees it.

@@ -25,7 +25,9 @@ class Finding:
     """One problem at one place in one file.
 
     ``line`` and ``column`` are 1-based; 0 means "the whole file" (e.g. a PDF page-level finding
-    uses ``pointer`` for the page and object instead).
+    uses ``pointer`` for the page and object instead). ``extra`` holds what some checks know besides:
+    a PDF finding's ``pages``; a content rule's ``index`` (and ``length``) of the characters it
+    concerns in the string at ``pointer``, which a draft highlights (leaflets.render.marks).
     """
 
     file: str

@@ -86,7 +86,7 @@ def import_file(source: str, content: str = "content", leaflet_id: str | None = 
     target = folder / leaflet_id / f"{language}.json"
     if target.exists() and not force:
         raise UsageError(f"{target} already exists: choose another id with --id, or replace it with --force")
-    data = assemble(mapped, leaflet_id, language, today or _today())
+    data = assemble(mapped, leaflet_id, language, today or dt.date.today())
     figures = [(f"{language}-figure-{n}.{image.ext}", image, before)
                for n, (image, before) in enumerate(((i, b) for i, b in mapped.images if i.ext), start=1)]
     result = Imported(target, placed=mapped.placed,
@@ -94,12 +94,6 @@ def import_file(source: str, content: str = "content", leaflet_id: str | None = 
     notes = unmapped_markdown(path, target, mapped, figures, sorted(Counter(doc.dropped).items()))
     _write_all(target, data, {name: image.data for name, image, _ in figures}, notes, force, result)
     return result
-
-
-def _today() -> dt.date:
-    from leaflets.rules.context import today
-
-    return today()
 
 
 # --- the draft ----------------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import escape
 
+from leaflets.contact import Dialable
 from leaflets.schema import value_problem
 
 Status = Literal["draft", "in-review", "approved"]
@@ -487,15 +488,11 @@ class GlossaryEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class Contact:
+class Contact(Dialable):
     text: Text
     phone: str | None = None
     email: str | None = None
     web: str | None = None
-
-    @property
-    def phone_uri(self) -> str | None:
-        return "tel:" + self.phone.replace(" ", "") if self.phone else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ Outputs are named ``<id>.<language>.html`` and so on. Content is untrusted, and 
 id or language at all (``../../etc/x``, ``/``, a NUL, 5,000 characters), so a value names a file
 only when it keeps the schema's own definition of ``id`` or ``language`` (asked of the schema, not
 copied from it). A draft whose value does not is named from a slug of its path instead
-(``content/<folder>/<stem>.json``), and :func:`leaflets.build.inside` proves every path is inside
+(``content/<folder>/<stem>.json``), and :func:`inside` proves every path is inside
 the output folder before anything is written all the same.
 """
 
@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import PurePath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
+from leaflets.errors import BuildError
 from leaflets.schema import load_schema, value_problem
 
 ID = "properties/id"
@@ -47,3 +48,60 @@ def from_path(source: str) -> tuple[str, str]:
     ``("knee-op", "en")``. Either may be "" when the path gives nothing usable."""
     path = PurePath(source)
     return slug(path.parent.name), slug(path.stem)
+
+
+# --- output names ---------------------------------------------------------------------------------
+
+Key = tuple[str, str]  # (id, language) a leaflet's outputs are named by; see leaflet_key
+
+# The longest file name written, in bytes: the usual limit of 255 less write_atomic's temporary affixes.
+NAME_MAX = 255 - len("..12345678.tmp")
+
+
+def output_path(leaflet_id: str, language: str, kind: str) -> str:
+    """``<id>.<lang>.html`` for the web page, ``<id>.<lang>.<kind>.pdf`` for a PDF (screen, print, booklet)."""
+    suffix = ".html" if kind == "html" else f".{kind}.pdf"
+    return f"{leaflet_id}.{language}{suffix}"
+
+
+def leaflet_key(data: Any, source: str) -> Key:
+    """(id, language) a leaflet's outputs are named by: from its data when the schema allows them as
+    names, else a guess from its path (slugs of ``content/<folder>/<stem>.json``, as a refused file
+    may not parse), the id marked with a leading "?" so that only outputs the previous manifest
+    lists are removed for it. A draft is named the same way (see leaflets.workers.leaflet_model);
+    either slug may be "" (see :func:`unnamed`)."""
+    guess_id, guess_language = from_path(source)
+    given = data if isinstance(data, dict) else {}
+    leaflet_id = given.get("id") if valid_id(given.get("id")) else None
+    language = given.get("language") if valid_language(given.get("language")) else None
+    if leaflet_id is not None and language is not None:
+        return leaflet_id, language
+    return "?" + (leaflet_id or guess_id), language or guess_language
+
+
+def unnamed(key: Key, source: str, doing: str = "be built, even as a draft") -> str | None:
+    """Why a draft cannot be built when neither its content nor its path gives it a usable name, else None."""
+    if key[0].removeprefix("?") and key[1]:
+        return None
+    return (f"{source}: cannot {doing}: its id or language is not usable as a file name, and neither is its "
+            "path: name the file content/<id>/<language>.json (letters, digits, hyphens)")
+
+
+def inside(out: Path, relative: str) -> Path:
+    """``out / relative``, once resolving it (links and all) proves it lies inside ``out``; raises
+    BuildError otherwise. Called before every write: output names come from validated values (see
+    above), and this proves it again, so no content, link or mistake writes elsewhere."""
+    shown = relative if len(relative) <= 80 else relative[:77] + "..."
+    parts = PurePosixPath(relative).parts
+    if (not parts or PurePosixPath(relative).is_absolute() or ".." in parts or "\\" in relative
+            or "\0" in relative or any(len(part.encode("utf-8", "surrogatepass")) > NAME_MAX for part in parts)):
+        raise BuildError(f"refusing to write {shown!r}: not a plain file name inside {out}")
+    path = out.joinpath(*parts)
+    try:
+        root, resolved = out.resolve(), path.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of links, an unreadable folder
+        raise BuildError(f"refusing to write {shown!r}: cannot resolve it inside {out}: {exc}") from None
+    if resolved == root or not resolved.is_relative_to(root):
+        raise BuildError(f"refusing to write {shown!r}: it resolves to {resolved}, outside {out} "
+                         "(a symbolic link on the way?)")
+    return path

@@ -83,15 +83,28 @@ def clean_temporaries(out: Path) -> list[str]:
 
 # --- the manifest in progress ----------------------------------------------------------------------
 
-def begin(out: Path, earlier: dict[str, str]) -> None:
-    """Say in ``manifest.json`` that a build is writing, before it replaces or removes any output, so
-    the manifest never lists a file with a hash it no longer has. ``earlier`` (path → SHA-256 from
-    the manifest being replaced) is kept for the next build's stale-file removal."""
+def begin(out: Path, earlier: dict[str, str], name: str = MANIFEST) -> None:
+    """Say in ``manifest.json`` (or a shard's part manifest ``name``) that a build is writing, before
+    it replaces or removes any output, so the manifest never lists a file with a hash it no longer
+    has. ``earlier`` (path → SHA-256 from the manifest being replaced) is kept for the next build's
+    stale-file removal."""
     manifest = {"tool": "leaflets", "version": __version__, "in_progress": True, "outputs": [],
                 "earlier_outputs": [{"path": path, "sha256": sha} for path, sha in sorted(earlier.items())],
                 "note": "a build was writing this folder and has not finished (or was killed): its files may "
                         "be of two builds; build again"}
-    write_atomic(out / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    write_atomic(out / name, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """:func:`write_atomic` unless ``path`` is already a regular file with these bytes (then it is
+    left as it is, mtime and all, so a rebuild that changes nothing touches nothing). Returns
+    whether it wrote."""
+    with contextlib.suppress(OSError):
+        if not path.is_symlink() and path.is_file() and path.stat().st_size == len(data) \
+                and path.read_bytes() == data:
+            return False
+    write_atomic(path, data)
+    return True
 
 
 # --- the folder: usable, not inside the content, locked --------------------------------------------
@@ -201,8 +214,8 @@ def check_targets(out: Path, relatives: Iterable[str]) -> None:
     for relative in relatives:
         parts = PurePosixPath(relative).parts
         if not parts or PurePosixPath(relative).is_absolute() or ".." in parts or "\0" in relative:
-            continue  # not a name inside out at all: the build refuses to write it (build.inside)
-        with contextlib.suppress(OSError):  # a name too long to look up: build.inside refuses it too
+            continue  # not a name inside out at all: the build refuses to write it (names.inside)
+        with contextlib.suppress(OSError):  # a name too long to look up: names.inside refuses it too
             _check_target(out, relative, parts)
 
 

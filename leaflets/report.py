@@ -196,15 +196,14 @@ def sarif_reporter(report: Report, options: ReportOptions) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     rules: dict[str, dict[str, object]] = {}
     results = []
-    from leaflets.rules import all_rules  # the rule reference: imported only when SARIF is asked for
+    from leaflets.rules.docs import lookup  # the rule reference (content and PDF codes): only for SARIF
 
-    documented = all_rules()
     for f in report.sorted():
         if f.code not in rules:
             rule: dict[str, object] = {"id": f.code, "shortDescription": {"text": f.rule or f.code}}
             if f.rule:
                 rule["name"] = f.rule
-            known = documented.get(f.code)
+            known = lookup(f.code)
             if known is not None:  # what code-scanning tools show beside the finding
                 rule["shortDescription"] = {"text": known.summary}
                 rule["fullDescription"] = {"text": known.what}

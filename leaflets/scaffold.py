@@ -29,8 +29,10 @@ from leaflets.content import UsageError
 
 SCHEMA_REF = "../../schemas/leaflet.schema.json"  # content/<id>/<lang>.json, as the shipped leaflets have it
 TODO = "TODO: "
-DROPPED = frozenset({"url", "accessed", "publisher", "phone", "email", "web", "approval", "suppressions", "$schema"})
-KEPT = frozenset({"kind", "no_treatment", "known"})  # enum and flag values: structure, not words
+# not_applicable_risks: a reason a risk does not apply belongs to the leaflet it was written for
+DROPPED = frozenset({"url", "accessed", "publisher", "phone", "email", "web", "approval", "suppressions", "$schema",
+                     "not_applicable_risks"})
+KEPT = frozenset({"kind", "no_treatment", "known", "family"})  # enum and flag values: structure, not words
 GLOSSARY = {"glossary/term": TODO + "a medical word the leaflet uses",
             "glossary/definition": TODO + "what it means, in plain words"}
 
@@ -132,14 +134,16 @@ def copied(source: dict[str, Any], leaflet_id: str, language: str, today: dt.dat
             result[key] = template[key]
     for key, value in source.items():  # optional sections the template has not (a glossary)
         if key not in result and key not in DROPPED:
-            result[key] = _blank(value, (key,), hints, seen)
+            result[key] = value if key in KEPT else _blank(value, (key,), hints, seen)
     return {key: result[key] for key in _order(result, template)}
 
 
 def _order(result: dict[str, Any], template: dict[str, Any]) -> list[str]:
     keys = list(template)
     for key in result:
-        if key not in keys:
+        if key == "family":  # metadata: after the language, as the shipped leaflets have it
+            keys.insert(keys.index("language") + 1, key)
+        elif key not in keys:
             keys.insert(keys.index("contact"), key)  # extra sections before contact, as glossary is shipped
     return keys
 

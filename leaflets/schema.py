@@ -4,6 +4,11 @@ The schemas carry two extension keywords that jsonschema ignores and we read:
 ``x-missing`` (on an object: what to write when a required property is absent; a string, or a
 mapping from property name to advice) and ``x-messages`` (a mapping from a failing keyword such as
 ``pattern`` or ``minItems`` to plain advice).
+
+A leaflet is first checked by leaflets/_schema_check.py, the schema compiled ahead of time
+(scripts/compile_schema.py): when it passes, there is nothing to explain and jsonschema, about half of
+``leaflets validate``'s start-up, is never imported. Only a leaflet it refuses goes to jsonschema,
+which makes the findings exactly as before.
 """
 
 from __future__ import annotations
@@ -12,16 +17,19 @@ import ast
 import difflib
 import functools
 import json
+import re
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from leaflets.content import Document, make_pointer
 from leaflets.findings import Finding, Severity
+
+if TYPE_CHECKING:  # imported where used: most runs never need them
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 # code: (name, summary). Stable: tools and suppressions refer to them.
 SCHEMA_CODES: dict[str, tuple[str, str]] = {
@@ -68,6 +76,8 @@ def load_schema(name: str) -> dict[str, Any]:
 @functools.cache
 def registry() -> Registry:
     """Every schema in schemas/, by its ``$id``, so ``$ref`` between them resolves offline."""
+    from referencing import Registry, Resource
+
     resources = []
     for path in sorted(schema_dir().glob("*.schema.json")):
         contents = load_schema(path.name.removesuffix(".schema.json"))
@@ -109,6 +119,8 @@ def inline_local_refs(schema: dict[str, Any]) -> dict[str, Any]:
 
 @functools.cache
 def validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(
         inline_local_refs(load_schema(name)), registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
@@ -116,6 +128,8 @@ def validator(name: str) -> Draft202012Validator:
 
 @functools.cache
 def _definition_validator(name: str, where: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     whole = load_schema(name)
     node: Any = whole
     for key in where.split("/"):
@@ -249,14 +263,47 @@ def _unknown_fields(error: ValidationError) -> Iterable[ValidationError]:
     if error.validator != "additionalProperties" or len(extras) < 2:
         yield error
         return
+    from jsonschema.exceptions import ValidationError
+
     for extra in extras:
         single = ValidationError(error.message, validator="additionalProperties", path=error.absolute_path,
                                  schema=error.schema, instance={extra: error.instance[extra]})
         yield single
 
 
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def is_date(value: object) -> bool:
+    """The ``date`` format as jsonschema checks it (its ``is_date``), for the compiled check: the form
+    YYYY-MM-DD and a real day of the calendar. Other values are the ``type`` keyword's business."""
+    if not isinstance(value, str):
+        return True
+    try:
+        return bool(_DATE.fullmatch(value) and date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+def compiled_says_valid(data: Any) -> bool:
+    """True when the compiled leaflet schema accepts ``data``. It is never more lenient than jsonschema
+    (tests compare them on every fixture and on generated documents); it may be stricter, and then
+    jsonschema, asked next, finds nothing."""
+    from fastjsonschema import JsonSchemaValueException
+
+    from leaflets import _schema_check
+
+    try:
+        _schema_check.validate(data, custom_formats={"date": is_date})
+    except JsonSchemaValueException:
+        return False
+    return True
+
+
 def check(doc: Document, name: str = "leaflet") -> list[Finding]:
     """Every schema error in ``doc`` as a finding, with the line and column it points at."""
+    if name == "leaflet" and compiled_says_valid(doc.data):
+        return []
     errors = [
         single
         for error in validator(name).iter_errors(doc.data)

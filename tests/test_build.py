@@ -304,39 +304,39 @@ def crash(task):  # a worker that dies the hard way, as a segfault or the OOM ki
 
 
 def test_a_worker_crash_becomes_a_clean_error(monkeypatch) -> None:
-    from leaflets import build
+    from leaflets import workers
 
-    monkeypatch.setattr(build, "render_task", crash)
-    text = SHIPPED.read_text(encoding="utf-8")
-    tasks = [build.Task("a.json", text, "0" * 64, str(ROOT / "brands" / "default"), kind, False, False)
+    monkeypatch.setattr(workers, "render_task", crash)
+    leaflet = workers.leaflet_model(json.loads(SHIPPED.read_text(encoding="utf-8")), "a.json", "0" * 64, draft=False)
+    tasks = [workers.RenderRequest("a.json", leaflet, str(ROOT / "brands" / "default"), kind, False)
              for kind in ("html", "screen")]
-    results = build.render_all(tasks, jobs=2)
+    results = workers.render_all(tasks, jobs=2)
     assert [r.data for r in results] == [b"", b""]
     assert all("stopped unexpectedly" in r.error for r in results), [r.error for r in results]
 
 
 def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path: Path, monkeypatch) -> None:
-    from leaflets import build
+    from leaflets.outputs import write_atomic
 
     target = tmp_path / "out" / "x.pdf"
-    build.write_atomic(target, b"old")
+    write_atomic(target, b"old")
 
     def broken_fsync(fd):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(OSError):
-        build.write_atomic(target, b"new and longer")
+        write_atomic(target, b"new and longer")
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in target.parent.iterdir()) == ["x.pdf"]
 
 
 def test_manifest_is_sorted_and_has_no_timestamps() -> None:
-    from leaflets import build
+    from leaflets.manifest import manifest_bytes
 
     outputs = [{"path": "b.pdf", "sha256": "1"}, {"path": "a.html", "sha256": "2"}]
-    first = build.manifest_bytes(outputs, "default")
-    assert first == build.manifest_bytes(list(reversed(outputs)), "default")
+    first = manifest_bytes(outputs, "default")
+    assert first == manifest_bytes(list(reversed(outputs)), "default")
     manifest = json.load(io.BytesIO(first))
     assert [e["path"] for e in manifest["outputs"]] == ["a.html", "b.pdf"]
     assert not re.search(rb"20\d\d-\d\d-\d\dT", first)

@@ -112,7 +112,8 @@ def test_outputs_the_build_no_longer_produces_are_removed_but_changed_or_foreign
 def test_an_unreadable_leaflet_only_removes_outputs_the_manifest_lists(tmp_path: Path, listed: bool) -> None:
     """A file that does not parse has no id: its outputs are guessed from its path, so only a file
     the previous manifest lists (as leaflets wrote it) is removed, never a look-alike."""
-    from leaflets.build import BuildResult, leaflet_key, remove_stale
+    from leaflets.manifest import remove_stale
+    from leaflets.names import leaflet_key
 
     out = tmp_path / "dist"
     out.mkdir()
@@ -120,7 +121,6 @@ def test_an_unreadable_leaflet_only_removes_outputs_the_manifest_lists(tmp_path:
     lookalike.write_bytes(b"%PDF-1.7 someone else's file")
     previous = {"knee.en.print.pdf": hashlib.sha256(lookalike.read_bytes()).hexdigest()} if listed else {}
     key = leaflet_key(None, "content/knee/en.json")
-    result = BuildResult()
-    remove_stale(out, set(), {key: "refused: the content has errors"}, previous, result)
+    result = remove_stale(out, set(), {key: "refused: the content has errors"}, previous)
     assert lookalike.exists() is not listed
     assert result.removed == (["knee.en.print.pdf (knee.en was refused: the content has errors)"] if listed else [])

@@ -143,7 +143,8 @@ def test_a_draft_with_no_usable_name_at_all_is_refused_clearly(tmp_path: Path, c
 
 
 def test_inside_proves_the_path_is_in_the_output_folder(tmp_path: Path) -> None:
-    from leaflets.build import BuildError, inside
+    from leaflets.errors import BuildError
+    from leaflets.names import inside
 
     out = tmp_path / "out"
     out.mkdir()

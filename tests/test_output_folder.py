@@ -353,12 +353,12 @@ def test_a_build_after_a_killed_one_still_knows_the_files_leaflets_wrote(tmp_pat
     """The folder as a build killed while writing leaves it (manifest.json "in progress", written by
     the same function the build uses): the next build still removes the earlier outputs of a leaflet
     taken out of the content, because the in-progress manifest kept them as earlier_outputs."""
-    from leaflets import build, outputs
+    from leaflets import manifest, outputs
 
     content = leaflets(tmp_path / "content", 2)
     out = tmp_path / "dist"
     assert html_build(content, out).code == 0
-    outputs.begin(out, build.previous_outputs(out))
+    outputs.begin(out, manifest.previous_outputs(out))
     shutil.rmtree(content / "knee-arthroscopy-01")
     result = html_build(content, out)
     assert result.code == 0, result

@@ -38,3 +38,13 @@ def test_a_regular_install_validates_and_builds_from_anywhere(tmp_path):
     for name in ("spinal-fusion.en.html", "spinal-fusion.en.print.pdf", "spinal-fusion.en.screen.pdf",
                  "index.html", "manifest.json"):
         assert name in names
+
+
+def test_every_subpackage_is_listed_for_setuptools():
+    """pyproject.toml lists packages by hand (schemas/ and brands/ are mapped in): a new subpackage left
+    out installs without its modules, and only a regular install would show it."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "leaflets").rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)

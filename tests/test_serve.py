@@ -33,10 +33,10 @@ CHANGE_DEADLINE = 2.0  # seconds from a save to the new text in the page (a hang
 class Serving:
     """A ``leaflets serve`` subprocess, with its printed lines collected as they come."""
 
-    def __init__(self, *args: str | os.PathLike[str]) -> None:
+    def __init__(self, *args: str | os.PathLike[str], env: dict[str, str] | None = None) -> None:
         command = [sys.executable, "-m", "leaflets", "serve", *map(str, args)]
-        self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "NO_COLOR": "1"}, text=True,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "NO_COLOR": "1", **(env or {})},
+                                        text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -368,7 +368,7 @@ def test_preview_refuses_a_preview_folder_that_is_not_the_users_own(tmp_path: Pa
 # --- in process: the page's policy and where each finding's mark goes ------------------------------
 
 def test_served_policy_adds_only_this_servers_own_files_to_the_pages_policy() -> None:
-    from leaflets.serve import served_policy
+    from leaflets.serve_pages import served_policy
 
     page_policy = "default-src 'none'; style-src 'sha256-abc='; img-src 'self'; base-uri 'none'"
     assert served_policy(page_policy) == ("default-src 'none'; style-src 'sha256-abc=' 'self'; img-src 'self'; "
@@ -379,16 +379,18 @@ def test_served_policy_adds_only_this_servers_own_files_to_the_pages_policy() ->
 def test_each_finding_is_marked_beside_the_part_of_the_page_its_pointer_names() -> None:
     import hashlib
 
-    from leaflets import build
+    from leaflets import workers
+    from leaflets.build import load_brand
     from leaflets.findings import Finding, Severity
-    from leaflets.serve import Served, decorate
+    from leaflets.serve_pages import Served, decorate
 
     text = SHIPPED.read_text(encoding="utf-8")
     data = json.loads(text)
-    brand = build._load_brand("default")
-    task = build.Task("content/spinal-fusion/en.json", text, hashlib.sha256(text.encode()).hexdigest(),
-                      str(brand.folder), "html", False, False)
-    page = build.render_task(task).data.decode("utf-8")
+    brand = load_brand("default")
+    leaflet = workers.leaflet_model(data, "content/spinal-fusion/en.json", hashlib.sha256(text.encode()).hexdigest(),
+                                    draft=False)
+    request = workers.RenderRequest("content/spinal-fusion/en.json", leaflet, str(brand.folder), "html", False)
+    page = workers.render_task(request).data.decode("utf-8")
     pointers = {"LA001": "/risks/2/frequency/band", "LA002": "/alternatives/1/description/0",
                 "LA003": "/recovery/work/0", "LA004": "/title", "LA005": "", "LA006": "/sources/0/url",
                 "LA007": "/risks/99/name"}

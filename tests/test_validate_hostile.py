@@ -56,6 +56,20 @@ def test_a_surrogate_pair_escape_is_fine():
     assert doc.usable and doc.findings == []
 
 
+@pytest.mark.parametrize("field", ["id", "language", "version"])
+def test_a_trailing_newline_does_not_slip_past_an_anchored_pattern(tmp_path, field):
+    """Python's re lets ``$`` match before a final newline; an id of "knee-arthroscopy\\n" must not pass
+    (it would name an output file)."""
+    data = json.loads(VALID.read_text(encoding="utf-8"))
+    data[field] += "\n"
+    path = tmp_path / "knee-arthroscopy" / "en.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    result = run_cli("validate", path, "--format", "json", env=TODAY)
+    assert result.code == 1, result
+    assert [f["pointer"] for f in json.loads(result.stdout)["findings"] if f["code"] == "LS006"] == [f"/{field}"]
+
+
 def test_a_pipe_is_refused_instead_of_waiting_for_it_forever(tmp_path):
     fifo = tmp_path / "x.json"
     os.mkfifo(fifo)
