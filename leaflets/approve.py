@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from leaflets import content
 from leaflets.clinical import clinical_hash
 from leaflets.content import UsageError
 from leaflets.findings import Report
+from leaflets.json_edit import key_offset, replace_text, value_span
 
 # What approving puts right, so it does not stand in the way: an approval with no approver (LD005),
 # one that no longer matches the content (LD007, the reason to approve again), one with no hash (LD008).
@@ -76,7 +75,7 @@ def approve(path: str, name: str, role: str, date: dt.date, config: Any = None) 
     result = Report([f for f in findings if f.is_error], [doc.display])
     if result.has_errors:  # e.g. LD006: an approval dated before the last review
         return Approved(result, {doc.display: text})
-    _replace(file, text)
+    replace_text(file, text)
     return Approved(Report([], [doc.display]), content_sha256=approval["content_sha256"], written=True)
 
 
@@ -104,38 +103,19 @@ def _key_order(data: dict[str, Any]) -> list[str]:
     return keys
 
 
-def _offset(doc: content.Document, pointer: str) -> int:
-    """Character offset of the key at ``pointer`` (its opening quote)."""
-    line, column = doc.scan.positions[pointer]
-    starts = [0] + [m.end() for m in content.LINE_BREAK.finditer(doc.text)]
-    return starts[line - 1] + column - 1
-
-
-def _value_span(text: str, key_offset: int) -> tuple[int, int]:
-    """Start and end offsets of the value of the member whose key starts at ``key_offset``."""
-    decoder = json.JSONDecoder()
-    _key, after_key = decoder.raw_decode(text, key_offset)
-    colon = text.index(":", after_key)
-    start = colon + 1
-    while text[start] in " \t\r\n":
-        start += 1
-    _value, end = decoder.raw_decode(text, start)
-    return start, end
-
-
 def _edited(doc: content.Document, approval: dict[str, str]) -> str:
     text = doc.text
     one_line = json.dumps(approval, ensure_ascii=False)
     edits: list[tuple[int, int, str]] = []
-    start, end = _value_span(text, _offset(doc, "/status"))
+    start, end = value_span(text, key_offset(doc, "/status"))
     edits.append((start, end, '"approved"'))
     if "approval" in doc.data:
-        start, end = _value_span(text, _offset(doc, "/approval"))
+        start, end = value_span(text, key_offset(doc, "/approval"))
         edits.append((start, end, one_line))
     else:
         anchor = next(k for k in ("authors", "next_review", "status") if k in doc.data)
-        key_at = _offset(doc, f"/{anchor}")
-        _start, end = _value_span(text, key_at)
+        key_at = key_offset(doc, f"/{anchor}")
+        _start, end = value_span(text, key_at)
         indent = text[text.rfind("\n", 0, key_at) + 1:key_at]
         if indent.strip():
             raise ValueError("the key does not start its line: write the whole file again")
@@ -143,20 +123,3 @@ def _edited(doc: content.Document, approval: dict[str, str]) -> str:
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
     return text
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write ``text`` over ``path`` atomically, keeping the file's permissions."""
-    mode = path.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise

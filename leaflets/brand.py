@@ -21,11 +21,9 @@ into exit code 2. Exception tree::
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import os
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -34,6 +32,7 @@ from typing import Any, Literal
 from leaflets import icc
 from leaflets.contact import Dialable
 from leaflets.content import display_path, load
+from leaflets.logo import MAX_LOGO_DEPTH, LogoError, clean_logo  # noqa: F401  (MAX_LOGO_DEPTH: one place for limits)
 from leaflets.output_condition import DeclaredCondition
 from leaflets.schema import check
 
@@ -53,7 +52,6 @@ MAX_ICC_BYTES = icc.MAX_PROFILE_BYTES  # 10 MiB
 MAX_LICENCE_BYTES = 1 * MIB
 MAX_FOLDER_BYTES = 100 * MIB  # everything in the folder: the build reads it all to fingerprint the brand
 MAX_FOLDER_FILES = 1000
-MAX_LOGO_DEPTH = 64  # nesting of SVG elements (serialising is recursive)
 
 
 class BrandError(Exception):
@@ -476,134 +474,9 @@ def _font_errors() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
-# --- the logo ----------------------------------------------------------------------------------
-
-SVG_NS = "http://www.w3.org/2000/svg"
-_ALLOWED = {"svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "title", "desc",
-            "defs", "use", "clipPath"}
-_PAINT = ("fill", "stroke", "stop-color", "color")
-_NAMED = {"black": "#000000", "white": "#ffffff"}
-
-
-def _hex(value: str) -> str | None:
-    value = value.strip().lower()
-    value = _NAMED.get(value, value)
-    if re.fullmatch(r"#[0-9a-f]{3}", value):
-        return "#" + "".join(c * 2 for c in value[1:])
-    return value if re.fullmatch(r"#[0-9a-f]{6}", value) else None
-
-
-class _Builder(ET.TreeBuilder):
-    """A tree builder that notes every processing instruction, the prolog's too (the tree keeps none)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.instructions: list[str] = []
-
-    def pi(self, target: str, text: str | None = None) -> ET.Element:
-        self.instructions.append(target)
-        return super().pi(target, text)
-
-
-@functools.lru_cache(maxsize=16)
-def _parse_svg(path: Path, mtime: float) -> ET.Element:
-    """Parse with defusedxml, refusing any DTD, entity or external reference, in whatever encoding
-    the file declares (UTF-16 too: a check of the raw bytes as UTF-8 would miss it), and refuse
-    any processing instruction: an ``<?xml-stylesheet href=...?>`` fetches from wherever it points."""
-    import defusedxml.ElementTree as safe_et
-    from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-
-    builder = _Builder()
-    parser = safe_et.XMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    try:
-        parser.feed(path.read_bytes())
-        root = parser.close()
-    except DTDForbidden as exc:
-        raise ValueError(f"it has a DOCTYPE declaration (<!DOCTYPE {exc.name}>); a logo needs none") from exc
-    except EntitiesForbidden as exc:
-        raise ValueError(f"it declares an entity ({exc.name}); a logo needs none") from exc
-    except ExternalReferenceForbidden as exc:
-        raise ValueError("it refers to an external file; a logo must be self-contained") from exc
-    except LookupError as exc:  # an encoding Python does not know
-        raise ValueError(str(exc)) from exc
-    if builder.instructions:
-        raise ValueError(f"it has a processing instruction <?{builder.instructions[0]} ...?>; "
-                         "a logo must be self-contained")
-    _check_depth(root)
-    return root
-
-
-def _check_depth(root: ET.Element) -> None:
-    stack = [(root, 1)]
-    while stack:
-        element, depth = stack.pop()
-        if depth > MAX_LOGO_DEPTH:
-            raise ValueError(f"its elements are nested more than {MAX_LOGO_DEPTH} deep")
-        stack.extend((child, depth + 1) for child in element)
-
-
 def _logo(brand: Brand, *, cmyk: bool) -> str:
     where = f"{brand.display}: logo.file {brand.relative(brand.logo)}"
     try:
-        root = _parse_svg(brand.logo, brand.logo.stat().st_mtime)
-    except (ET.ParseError, ValueError, OSError) as exc:
-        raise BrandError(f"{where} is not an SVG file that can be read: {exc}") from exc
-    if root.tag != f"{{{SVG_NS}}}svg":
-        raise BrandError(f"{where} is not SVG: its root element is <{root.tag}>, not <svg> in the SVG namespace")
-    root = _copy(root)
-    palette = brand.colours.by_screen()
-    for element in root.iter():
-        tag = element.tag.removeprefix(f"{{{SVG_NS}}}")
-        if tag not in _ALLOWED:
-            raise BrandError(f"{where}: <{tag}> is not allowed in a logo (allowed: shapes, paths, groups); "
-                             "convert text to outlines and remove scripts, styles and images")
-        for name, value in list(element.attrib.items()):
-            local = name.rsplit("}", 1)[-1]
-            if local.startswith("on"):
-                raise BrandError(f"{where}: <{tag}> has an event handler \"{local}\"; a logo has no script")
-            if local == "href" and not value.startswith("#"):
-                raise BrandError(f"{where}: <{tag}> links to \"{value}\"; a logo may only refer to its own parts")
-            if local in _PAINT:
-                element.set(name, _paint(value, palette, cmyk, f"{where}: <{tag} {local}=\"{value}\">"))
-            elif local == "style":
-                element.set(name, _style(value, palette, cmyk, f"{where}: <{tag} style>"))
-            elif "url(" in value.lower() and not value.strip().lower().startswith("url(#"):
-                # filter=, mask=, clip-path=, marker-*=: a reference to another file or the network
-                raise BrandError(f"{where}: <{tag} {local}=\"{value}\"> refers to another file; "
-                                 "a logo must be self-contained")
-    if cmyk and "fill" not in root.attrib:
-        root.set("fill", BLACK.css())  # SVG's default fill is black; make it 100 % K, not RGB
-    ET.register_namespace("", SVG_NS)
-    return ET.tostring(root, encoding="unicode")
-
-
-def _copy(element: ET.Element) -> ET.Element:
-    return ET.fromstring(ET.tostring(element))
-
-
-def _paint(value: str, palette: dict[str, Any], cmyk: bool, where: str) -> str:
-    stripped = value.strip()
-    if stripped.lower() in ("none", "transparent") or stripped.startswith("url(#"):
-        return value
-    if stripped.lower() == "currentcolor":
-        return BLACK.css() if cmyk else value
-    colour = _hex(stripped)
-    if colour is None or colour not in palette:
-        raise BrandError(f"{where}: every colour in a logo must be one of the brand's colours "
-                         f"({', '.join(sorted(palette))}) so it can be printed in CMYK")
-    return palette[colour].css() if cmyk else colour
-
-
-def _style(value: str, palette: dict[str, Any], cmyk: bool, where: str) -> str:
-    out = []
-    for declaration in filter(None, (d.strip() for d in value.split(";"))):
-        prop, _, val = declaration.partition(":")
-        prop = prop.strip().lower()
-        if "\\" in declaration:  # a CSS escape can spell url( or @import past the check below
-            raise BrandError(f"{where}: \"{declaration}\" uses a CSS escape; write the value plainly")
-        if "url(" in val.lower() and not val.strip().lower().startswith("url(#"):
-            raise BrandError(f"{where}: \"{declaration}\" refers to another file; a logo must be self-contained")
-        if prop in _PAINT:
-            val = _paint(val, palette, cmyk, f"{where} {prop}")
-        out.append(f"{prop}:{val.strip()}")
-    return ";".join(out)
+        return clean_logo(brand.logo, where, brand.colours.by_screen(), cmyk=cmyk, black=BLACK.css())
+    except LogoError as exc:
+        raise BrandError(str(exc)) from exc

@@ -43,9 +43,18 @@ class Entry:
     advice: str
     severity: Severity | None
     extra: dict[str, Any]
-    regex: re.Pattern[str]
+    pattern: str  # compiled when first needed: most entries' triggers are absent from most leaflets
     # (first word if the trigger starts with one, trigger): any in the lower-cased text, or ()
     triggers: tuple[tuple[str | None, str], ...]
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return _compiled(self.pattern)
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.MULTILINE)
 
 
 @functools.cache
@@ -78,16 +87,18 @@ class PhraseList:
             elif re.search(r"(?<!\\)[A-Z]", body):
                 raise DataError(f"{self.file}: [[{table}]] \"{label}\": write the pattern in lower case "
                                 "(text is lower-cased before matching)")
-            try:
-                regex = re.compile(rf"(?:{body})(?![\w-])", re.MULTILINE)
-            except re.error as exc:
-                raise DataError(f"{self.file}: [[{table}]] \"{label}\": bad pattern: {exc}") from exc
+            pattern = rf"(?:{body})(?![\w-])"
+            if "pattern" in raw:  # a phrase is escaped; a pattern is checked now, so a bad one names its file
+                try:
+                    _compiled(pattern)
+                except re.error as exc:
+                    raise DataError(f"{self.file}: [[{table}]] \"{label}\": bad pattern: {exc}") from exc
             level = raw.get("level")
             severity = Severity(level) if level in ("error", "warning", "info") else None
             extra = {k: v for k, v in raw.items()
                      if k not in ("phrase", "pattern", "label", "advice", "level", "words")}
             keyed = tuple((_first_word(t), t) for t in triggers)
-            self.entries.append(Entry(label, str(raw.get("advice", "")), severity, extra, regex, keyed))
+            self.entries.append(Entry(label, str(raw.get("advice", "")), severity, extra, pattern, keyed))
 
     def matches(self, ctx: Context) -> Iterator[tuple[Entry, Paragraph, int, re.Match[str]]]:
         """(entry, paragraph, offset in it, match) for every entry found in the leaflet's prose."""
