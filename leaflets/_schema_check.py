@@ -16,6 +16,7 @@ REGEX_PATTERNS = {
     '^[0-9]+\\.[0-9]+(\\.[0-9]+)?(?![\\s\\S])': re.compile('^[0-9]+\\.[0-9]+(\\.[0-9]+)?(?![\\s\\S])'),
     '^[0-9a-f]{64}(?![\\s\\S])': re.compile('^[0-9a-f]{64}(?![\\s\\S])'),
     '^[a-z]+(-[a-z]+)*(?![\\s\\S])': re.compile('^[a-z]+(-[a-z]+)*(?![\\s\\S])'),
+    '^[0-9a-f]{16}(?![\\s\\S])': re.compile('^[0-9a-f]{16}(?![\\s\\S])'),
     '^[A-Z]{2}[0-9]{3}(?![\\s\\S])': re.compile('^[A-Z]{2}[0-9]{3}(?![\\s\\S])'),
     '^(/[^/]*)*(?![\\s\\S])': re.compile('^(/[^/]*)*(?![\\s\\S])'),
     '^\\+?[0-9][0-9 ]{5,19}(?![\\s\\S])': re.compile('^\\+?[0-9][0-9 ]{5,19}(?![\\s\\S])'),
@@ -289,6 +290,59 @@ def validate_https___example_org_leaflets_schemas_leaflet_schema_json(data, cust
                 data__notapplicablerisks_len = len(data__notapplicablerisks)
                 for data__notapplicablerisks_x, data__notapplicablerisks_item in enumerate(data__notapplicablerisks):
                     validate_https___example_org_leaflets_schemas_leaflet_schema_json___defs_not_applicable_risk(data__notapplicablerisks_item, custom_formats, (name_prefix or "data") + ".not_applicable_risks[{data__notapplicablerisks_x}]".format(**locals()))
+        if "translation_of" in data_keys:
+            data_keys.remove("translation_of")
+            data__translationof = data["translation_of"]
+            if not isinstance(data__translationof, (dict)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".translation_of must be object")
+            data__translationof_is_dict = isinstance(data__translationof, dict)
+            if data__translationof_is_dict:
+                data__translationof__missing_keys = set(['language', 'version', 'content_sha256']) - data__translationof.keys()
+                if data__translationof__missing_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".translation_of must contain ")
+                data__translationof_keys = set(data__translationof.keys())
+                if "language" in data__translationof_keys:
+                    data__translationof_keys.remove("language")
+                    data__translationof__language = data__translationof["language"]
+                    if not isinstance(data__translationof__language, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".translation_of.language must be string")
+                    if isinstance(data__translationof__language, str):
+                        if not REGEX_PATTERNS['^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?(?![\\s\\S])'].search(data__translationof__language):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".translation_of.language must match pattern ^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?(?![\\s\\S])")
+                if "version" in data__translationof_keys:
+                    data__translationof_keys.remove("version")
+                    data__translationof__version = data__translationof["version"]
+                    if not isinstance(data__translationof__version, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".translation_of.version must be string")
+                    if isinstance(data__translationof__version, str):
+                        if not REGEX_PATTERNS['^[0-9]+\\.[0-9]+(\\.[0-9]+)?(?![\\s\\S])'].search(data__translationof__version):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".translation_of.version must match pattern ^[0-9]+\\.[0-9]+(\\.[0-9]+)?(?![\\s\\S])")
+                if "content_sha256" in data__translationof_keys:
+                    data__translationof_keys.remove("content_sha256")
+                    data__translationof__contentsha256 = data__translationof["content_sha256"]
+                    if not isinstance(data__translationof__contentsha256, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".translation_of.content_sha256 must be string")
+                    if isinstance(data__translationof__contentsha256, str):
+                        if not REGEX_PATTERNS['^[0-9a-f]{64}(?![\\s\\S])'].search(data__translationof__contentsha256):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".translation_of.content_sha256 must match pattern ^[0-9a-f]{64}(?![\\s\\S])")
+                if "sections" in data__translationof_keys:
+                    data__translationof_keys.remove("sections")
+                    data__translationof__sections = data__translationof["sections"]
+                    if not isinstance(data__translationof__sections, (dict)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".translation_of.sections must be object")
+                    data__translationof__sections_is_dict = isinstance(data__translationof__sections, dict)
+                    if data__translationof__sections_is_dict:
+                        data__translationof__sections_keys = set(data__translationof__sections.keys())
+                        for data__translationof__sections_key in data__translationof__sections_keys:
+                            if data__translationof__sections_key not in []:
+                                data__translationof__sections_value = data__translationof__sections.get(data__translationof__sections_key)
+                                if not isinstance(data__translationof__sections_value, (str)):
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".translation_of.sections.{data__translationof__sections_key}".format(**locals()) + " must be string")
+                                if isinstance(data__translationof__sections_value, str):
+                                    if not REGEX_PATTERNS['^[0-9a-f]{16}(?![\\s\\S])'].search(data__translationof__sections_value):
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".translation_of.sections.{data__translationof__sections_key}".format(**locals()) + " must match pattern ^[0-9a-f]{16}(?![\\s\\S])")
+                if data__translationof_keys:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".translation_of must not contain "+str(data__translationof_keys)+" properties")
         if "suppressions" in data_keys:
             data_keys.remove("suppressions")
             data__suppressions = data["suppressions"]

@@ -13,7 +13,9 @@ Layout of ``out_dir``::
     <id>.<lang>.html                web page (published at the brand's web_base + this name)
     <id>.<lang>.screen.pdf          tagged PDF/UA-1 for screens and e-mail
     <id>.<lang>.print.pdf           PDF/X-4 with 3 mm bleed for the print shop
+    <id>.<lang>.large-print.pdf     with ``--profile large-print``: tagged PDF/UA-1, A4, text 16 pt or more
     <id>.<lang>.booklet.pdf         with ``booklet`` and A5 paper: the print PDF imposed two up on A4
+    <id>.<lang>.txt                 with ``--format txt``: plain text in reading order (leaflets.render.text)
     manifest.json                   every output: sha256, leaflet, version, status, profile, brand
 
 The manifest is the record of what the last build produced, and the folder is kept to it: a
@@ -54,8 +56,10 @@ if TYPE_CHECKING:
 
 __all__ = ["BuildError", "BuildResult", "build", "load_brand", "prepare"]
 
-OUTPUT_FORMATS = ("html", "pdf")  # what --format builds (not the report formats of leaflets.cli)
-PDF_PROFILES = ("screen", "print")  # what --profile builds (leaflets.render.html.PDF_PROFILES)
+OUTPUT_FORMATS = ("html", "pdf", "txt")  # what --format builds (not the report formats of leaflets.cli)
+DEFAULT_FORMATS = ("html", "pdf")  # plain text only when asked for: a default build's outputs stay as they were
+PDF_PROFILES = ("screen", "print")  # what --profile builds by default (leaflets.render.html.PDF_PROFILES)
+PROFILE_CHOICES = (*PDF_PROFILES, "large-print")  # large print only when asked for
 
 
 @dataclass
@@ -80,7 +84,7 @@ class BuildResult:
 class Options:
     """What a build renders, and how."""
 
-    formats: Sequence[str] = OUTPUT_FORMATS
+    formats: Sequence[str] = DEFAULT_FORMATS
     profiles: Sequence[str] = PDF_PROFILES
     draft: bool = False
     crop_marks: bool = False
@@ -89,12 +93,13 @@ class Options:
     shard: Shard | None = None  # build only this shard's leaflets (see leaflets.shards)
 
     def kinds(self) -> list[Kind]:
-        every: tuple[Kind, ...] = ("html", "screen", "print")
-        return [kind for kind in every if (kind in self.profiles and "pdf" in self.formats if kind != "html"
+        every: tuple[Kind, ...] = ("html", "screen", "print", "large-print")
+        pages = [kind for kind in every if (kind in self.profiles and "pdf" in self.formats if kind != "html"
                                            else "html" in self.formats)]
+        return pages + (["txt"] if "txt" in self.formats else [])
 
 
-def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Sequence[str] = OUTPUT_FORMATS,
+def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Sequence[str] = DEFAULT_FORMATS,
           profiles: Sequence[str] = PDF_PROFILES, brand: str = "default", jobs: int | None = None,
           draft: bool = False, crop_marks: bool = False, booklet: bool = False,
           config: Config | None = None, force: bool = False, shard: Shard | None = None) -> BuildResult:
@@ -109,7 +114,7 @@ def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Seq
     (:mod:`leaflets.incremental`); ``force`` renders every one. ``shard`` builds only that shard's
     leaflets, with a part manifest (:mod:`leaflets.shards`)."""
     _check_choices(formats, OUTPUT_FORMATS, "format")
-    _check_choices(profiles, PDF_PROFILES, "profile")
+    _check_choices(profiles, PROFILE_CHOICES, "profile")
     options = Options(formats, profiles, draft, crop_marks, booklet, force, shard)
     the_brand = load_brand(brand)
     config = config if config is not None else load_config()  # ConfigError is a UsageError
@@ -221,8 +226,11 @@ def prepare(doc: content.Document, kinds: Sequence[Kind], the_brand: Brand, *, d
     from leaflets.render.marks import draft_findings
 
     shown = draft_findings(findings, doc.display) if draft else ()
+    large = output_path(leaflet.id, leaflet.language, "large-print") if "large-print" in kinds else ""
     return [RenderRequest(doc.display, leaflet, str(the_brand.folder), kind, draft, crop_marks,
-                          booklet and kind == "print", findings=shown) for kind in kinds]
+                          booklet and kind == "print", findings=shown,
+                          large_print=large if kind in ("html", "screen", "print") else "")
+            for kind in kinds]
 
 
 def _targets(rendered: list[Rendered], the_brand: Brand, options: Options) -> list[str]:

@@ -66,9 +66,12 @@ def validate(paths: tuple[str, ...], fmt: str, output, config_path: str | None, 
 
 @cli.command()
 @click.argument("pdfs", nargs=-1, type=click.Path())
-@click.option("--profile", type=click.Choice(["auto", "print", "screen"]), default="auto", show_default=True,
-              help="Check as a print shop (print) or an accessibility checker (screen) would; auto: screen "
-                   "for a PDF/UA file that is not PDF/X, print for any other.")
+@click.option("--profile", type=click.Choice(["auto", "print", "screen", "large-print"]), default="auto",
+              show_default=True, help="Check as a print shop (print) or an accessibility checker (screen) would; "
+              "large-print: screen, with every word 16 pt or more; auto: screen for a PDF/UA file that is not "
+              "PDF/X, print for any other.")
+@click.option("--min-text-pt", type=click.FloatRange(min=1, max=200), default=None,
+              help="The least text size (PL008); default 12, or 16 with --profile large-print.")
 @click.option("--booklet", is_flag=True, help="Print profile: require a page count that is a multiple of 4.")
 @click.option("--allow-embedded-files", is_flag=True, help="Do not report attached files.")
 @click.option("--cmyk-only", is_flag=True, help="Print profile: colour only as CMYK, grey or spot ink (no RGB, Lab "
@@ -79,8 +82,8 @@ def validate(paths: tuple[str, ...], fmt: str, output, config_path: str | None, 
               help="Write the report to this file instead of standard output.")
 @click.option("--list", "list_rules", is_flag=True, help="List the preflight rules instead (docs/preflight.md "
               "is `--list --format markdown`).")
-def preflight(pdfs: tuple[str, ...], profile: str, booklet: bool, allow_embedded_files: bool, cmyk_only: bool,
-              fmt: str, output, list_rules: bool) -> None:
+def preflight(pdfs: tuple[str, ...], profile: str, min_text_pt: float | None, booklet: bool,
+              allow_embedded_files: bool, cmyk_only: bool, fmt: str, output, list_rules: bool) -> None:
     """Check PDFs (files or folders of *.pdf) as a print shop or screen reader would.
 
     Exits 0 when there are no errors (warnings allowed), 1 when there are, 2 for usage problems.
@@ -109,8 +112,11 @@ def preflight(pdfs: tuple[str, ...], profile: str, booklet: bool, allow_embedded
             files.append(name)
         else:
             raise click.UsageError(f"{name}: no such file or folder")
-    options = pf.Options(profile=profile, booklet=booklet, allow_embedded_files=allow_embedded_files,
-                         cmyk_only=cmyk_only)
+    large = profile == "large-print"  # a PDF does not say it is large print: see leaflets.preflight.options
+    options = pf.Options(profile="screen" if large else profile, booklet=booklet,
+                         allow_embedded_files=allow_embedded_files, cmyk_only=cmyk_only,
+                         min_text_pt=min_text_pt or (pf.own_output_options("large-print").min_text_pt if large
+                                                     else pf.Options().min_text_pt))
     report = pf.preflight_paths(files, options)
     _emit(report, {}, fmt, output, "leaflets preflight")
     sys.exit(1 if report.has_errors else 0)
@@ -173,9 +179,11 @@ def _comma_list(_ctx, _param, value: str) -> tuple[str, ...]:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="dist", show_default=True,
               help="Folder to write the outputs and manifest.json into.")
 @click.option("--format", "formats", default="html,pdf", show_default=True, callback=_comma_list,
-              help="What to build: html, pdf, or both (comma-separated).")
+              help="What to build: html, pdf, txt (plain text for screen readers, Braille and e-mail), "
+                   "comma-separated.")
 @click.option("--profile", "profiles", default="screen,print", show_default=True, callback=_comma_list,
-              help="PDF profiles: screen (tagged PDF/UA-1), print (PDF/X-4 with bleed), or both.")
+              help="PDF profiles: screen (tagged PDF/UA-1), print (PDF/X-4 with bleed), large-print (tagged "
+                   "PDF/UA-1 on A4, text 16 pt or more; only when asked for), comma-separated.")
 @click.option("--brand", default="default", show_default=True,
               help="A brand folder in brands/, or a path to a brand folder.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
@@ -466,6 +474,43 @@ def approve_command(path: str, name: str, role: str, date_text: str | None, conf
         sys.exit(1)
     click.echo(f"approved {path} by {name.strip()}, {role.strip()}, on {when.isoformat()} "
                f"(content SHA-256 {result.content_sha256})")
+
+
+@cli.command("translate-pin")
+@click.argument("path", type=click.Path())
+@click.option("--from", "language", metavar="LANG",
+              help="The source's language: <LANG>.json beside PATH [default: the one recorded, else en].")
+def translate_pin(path: str, language: str | None) -> None:
+    """Pin a translation to its source: record in PATH's translation_of the source leaflet's
+    language, version, clinical-content hash and section hashes, so validate reports the translation
+    as stale (LT002, naming the sections) as soon as the source changes.
+
+    Run it when the translation says what the source says now. Only translation_of is changed in the
+    file. A translation whose risks, figures, bands or numbers differ from the source's (LT003) is
+    not pinned.
+
+    \b
+    Example:
+      leaflets translate-pin content/spinal-fusion/cy.json --from en
+
+    Exits 0 when pinned, 1 when the translation differs from its source (the differences are listed;
+    nothing is written), 2 for usage problems (no such file, no source beside it).
+    """
+    from leaflets import translation
+    from leaflets.errors import UsageError
+
+    try:
+        record, differences = translation.pin_file(path, language)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if differences:
+        for pointer, message in differences:
+            click.echo(f"{path}: {pointer}: {message}", err=True)
+        click.echo(f"not pinned: {path} differs from {record['language']}.json (fix it, then pin again); "
+                   "nothing was written", err=True)
+        sys.exit(1)
+    click.echo(f"pinned {path} to {record['language']}.json version {record['version']} "
+               f"(content SHA-256 {record['content_sha256']})")
 
 
 @cli.command("merge-manifests")

@@ -3,7 +3,9 @@
 An approval must cover everything a patient reads, so an edit can never ride on an old sign-off.
 The clinical content is the whole leaflet except the fields about the review itself: ``approval``
 (it holds the hash, so it cannot be part of it), ``status`` (approving changes it), ``suppressions``
-(they change what the checker says, not what the patient reads) and ``$schema`` (an editor hint).
+(they change what the checker says, not what the patient reads), ``translation_of`` (which source a
+translation matches: re-pinning an unchanged translation changes nothing a patient reads; see
+leaflets.translation) and ``$schema`` (an editor hint).
 Version, dates, authors and sources are included: the patient reads them in the footer and in
 "About this leaflet", and a new version is a new text to approve.
 
@@ -17,7 +19,7 @@ import hashlib
 import json
 from typing import Any
 
-NOT_CLINICAL = frozenset({"$schema", "status", "approval", "suppressions"})
+NOT_CLINICAL = frozenset({"$schema", "status", "approval", "suppressions", "translation_of"})
 
 
 def clinical_content(data: dict[str, Any]) -> dict[str, Any]:

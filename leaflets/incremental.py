@@ -120,14 +120,18 @@ def toolchain_sha256() -> str:
 
 
 def output_key(*, brand_sha256: str, source: str, source_sha256: str, kind: str, draft: bool, crop_marks: bool,
-               booklet: bool, toolchain: str | None = None, findings: Sequence[Any] = ()) -> str:
+               booklet: bool, toolchain: str | None = None, findings: Sequence[Any] = (),
+               large_print: str = "") -> str:
     """The key of one output (see the module's docstring): equal keys, equal bytes. ``findings``: a
-    draft's (leaflets.render.marks.DraftFinding), which its pages show."""
+    draft's (leaflets.render.marks.DraftFinding), which its pages show; ``large_print``: the large-print
+    PDF the output names (its "also available in large print" line), when the build makes one."""
     fields = {"format": KEY_FORMAT, "toolchain": toolchain or toolchain_sha256(), "brand": brand_sha256,
               "source": Path(source).as_posix(), "source_sha256": source_sha256, "kind": kind, "draft": draft,
-              "crop_marks": crop_marks and kind != "html", "booklet": booklet and kind == "print"}
+              "crop_marks": crop_marks and kind not in ("html", "txt"), "booklet": booklet and kind == "print"}
     if findings:
         fields["findings"] = [[f.code, f.severity, f.message, f.pointer, f.line, f.index, f.length] for f in findings]
+    if large_print:  # only when set, so that the keys of earlier builds still match
+        fields["large_print"] = large_print
     return sha256(canonical(fields))
 
 
@@ -209,6 +213,8 @@ class Request(Protocol):
     def relative(self) -> str: ...
     @property
     def findings(self) -> Sequence[Any]: ...
+    @property
+    def large_print(self) -> str: ...
 
 
 R = TypeVar("R", bound=Request)
@@ -232,7 +238,7 @@ class Split(Generic[R]):
 def request_key(request: Request, brand_sha256: str) -> str:
     return output_key(brand_sha256=brand_sha256, source=request.source, source_sha256=request.leaflet.source_sha256,
                       kind=request.kind, draft=request.draft, crop_marks=request.crop_marks, booklet=request.booklet,
-                      findings=request.findings)
+                      findings=request.findings, large_print=request.large_print)
 
 
 def split(out: Path, requests: Sequence[R], previous: Mapping[str, Entry], *, brand_sha256: str,

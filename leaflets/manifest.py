@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from leaflets.model import Leaflet
 
 # Every kind of file a leaflet may have in a build folder, so that all of a dropped leaflet's go.
-STALE_KINDS = ("html", "screen", "print", "booklet")
+STALE_KINDS = ("html", "screen", "print", "large-print", "booklet", "txt")
 
 Entry = dict[str, Any]  # one output in the manifest: path, sha256, bytes, brand, and for a leaflet's own files more
 
@@ -45,9 +45,11 @@ def leaflet_entry(relative: str, data: bytes, brand: str, *, leaflet: Leaflet, k
                    "status": str(leaflet.status)}
     if leaflet.approved and leaflet.approval and leaflet.approval.content_sha256:
         meta["approval_sha256"] = leaflet.approval.content_sha256
-    pdf_kind = kind != "html"
+    if leaflet.translation_of:  # a translation: the source it was made from (leaflets.translation)
+        meta["translation_of"] = {"language": leaflet.translation_of[0], "version": leaflet.translation_of[1]}
+    pdf_kind = kind not in ("html", "txt")
     return entry(relative, data, brand) | meta | {
-        "format": "pdf" if pdf_kind else "html", "profile": kind if pdf_kind else None, "draft": draft,
+        "format": "pdf" if pdf_kind else kind, "profile": kind if pdf_kind else None, "draft": draft,
         "source": Path(source).as_posix(), "source_sha256": leaflet.source_sha256}
 
 

@@ -32,6 +32,7 @@ from babel.numbers import format_decimal
 from markupsafe import escape
 
 from leaflets.contact import Dialable
+from leaflets.i18n import N_, interface
 from leaflets.schema import value_problem
 
 Status = Literal["draft", "in-review", "approved"]
@@ -335,20 +336,21 @@ def one_in(percent: float, *, down: bool = False) -> int:
 def people(percent: float, language: str = "en", *, less_than: bool = False) -> str:
     """A percentage as a patient reads it: "1 in 20", "1 in 1,000"; "4 in 10" where "1 in 2.5" would be
     needed. With ``less_than`` the figure is never rounded so as to claim less than is known."""
+    say = interface(language).text  # "1 in 20" in the leaflet's language: "1 o bob 20" in Welsh
     if percent >= 100:
-        return "10 in 10"
+        return say(N_("%(count)s in 10"), count="10")
     exact = 100 / percent
     if less_than:
         if exact >= 3:
-            return f"1 in {format_count(one_in(percent, down=True), language)}"
-        return f"{math.ceil(percent / 10)} in 10"
+            return say(N_("1 in %(count)s"), count=format_count(one_in(percent, down=True), language))
+        return say(N_("%(count)s in 10"), count=math.ceil(percent / 10))
     nearest = round(exact)
     if exact >= 10 or abs(exact - nearest) <= 0.05 * exact:
-        return f"1 in {format_count(one_in(percent), language)}"
+        return say(N_("1 in %(count)s"), count=format_count(one_in(percent), language))
     tenths = percent / 10
     if abs(tenths - round(tenths)) <= 0.05 * tenths:
-        return f"{round(tenths)} in 10"
-    return f"{format_count(round(percent), language)} in 100"
+        return say(N_("%(count)s in 10"), count=round(tenths))
+    return say(N_("%(count)s in 100"), count=format_count(round(percent), language))
 
 
 # --- people, sources and the rest of the leaflet -----------------------------------------------
@@ -413,16 +415,26 @@ class Frequency:
 
 def frequency_words(rate: Rate, band: str, language: str = "en") -> str:
     """``about 1 in 100 people (uncommon)``, ``less than 1 in 100 people (uncommon)``,
-    ``between 1 in 20 and 1 in 10 people (common)``."""
+    ``between 1 in 20 and 1 in 10 people (common)``; in the leaflet's language where its catalogue
+    has these words (leaflets.i18n), band names included."""
+    say = interface(language).text
+    band_words = say(BANDS[band]) if band in BANDS else band
     if rate.kind == "between":
         assert rate.percent_from is not None and rate.percent_to is not None
         low, high = sorted((rate.percent_from, rate.percent_to))
-        figure = f"between {people(low, language)} and {people(high, language)}"
-    else:
-        assert rate.percent is not None
-        less_than = rate.kind == "less-than"
-        figure = ("less than " if less_than else "about ") + people(rate.percent, language, less_than=less_than)
-    return f"{figure} people ({band})"
+        return say(N_("between %(low)s and %(high)s people (%(band)s)"), low=people(low, language),
+                   high=people(high, language), band=band_words)
+    assert rate.percent is not None
+    less_than = rate.kind == "less-than"
+    figure = people(rate.percent, language, less_than=less_than)
+    if less_than:
+        return say(N_("less than %(figure)s people (%(band)s)"), figure=figure, band=band_words)
+    return say(N_("about %(figure)s people (%(band)s)"), figure=figure, band=band_words)
+
+
+# The schema's band names, as messages: the band is part of what the patient reads.
+BANDS = {"very common": N_("very common"), "common": N_("common"), "uncommon": N_("uncommon"),
+         "rare": N_("rare"), "very rare": N_("very rare")}
 
 
 def _frequency(read: _Reader, risk: dict[str, Any], pointer: str, language: str) -> Frequency:
@@ -528,6 +540,7 @@ class Leaflet:
     source_sha256: str
     gaps: tuple[tuple[str, Placeholder], ...] = ()  # in a draft: see gap()
     placeholders: int = 0  # how many placeholders a draft shows (the stylesheets style them only then)
+    translation_of: tuple[str, str] | None = None  # a translation's source (language, version): the manifest lists it
 
     @property
     def approved(self) -> bool:
@@ -669,6 +682,7 @@ class Leaflet:
             source_sha256=source_sha256,
             gaps=tuple(gaps),
             placeholders=read.made,
+            translation_of=_translation_of(data.get("translation_of")),
         )
 
     def all_text(self) -> str:
@@ -693,3 +707,10 @@ class Leaflet:
             parts += [self.approval.name, self.approval.role, self.approval.date_words]
         parts += [x for x in (self.contact.phone, self.contact.email, self.contact.web) if x]
         return "\n".join(parts)
+
+
+def _translation_of(value: Any) -> tuple[str, str] | None:
+    """(language, version) of a translation's source, from ``translation_of`` (leaflets.translation)."""
+    if isinstance(value, dict) and isinstance(value.get("language"), str) and isinstance(value.get("version"), str):
+        return value["language"], value["version"]
+    return None

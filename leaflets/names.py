@@ -59,8 +59,9 @@ NAME_MAX = 255 - len("..12345678.tmp")
 
 
 def output_path(leaflet_id: str, language: str, kind: str) -> str:
-    """``<id>.<lang>.html`` for the web page, ``<id>.<lang>.<kind>.pdf`` for a PDF (screen, print, booklet)."""
-    suffix = ".html" if kind == "html" else f".{kind}.pdf"
+    """``<id>.<lang>.html`` for the web page, ``<id>.<lang>.txt`` for the plain text, ``<id>.<lang>.<kind>.pdf``
+    for a PDF (screen, print, booklet)."""
+    suffix = ".html" if kind == "html" else ".txt" if kind == "txt" else f".{kind}.pdf"
     return f"{leaflet_id}.{language}{suffix}"
 
 

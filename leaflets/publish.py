@@ -73,7 +73,7 @@ def _write_one(out: Path, item: Rendered, brand: Brand, written: Written, gate_p
         written.failures.append(f"{request.label}: {exc}")
         return ""  # nothing of ours is at a name we refuse to write
     summary: dict[str, Any] = {}
-    if gate_pdfs and request.kind != "html":
+    if gate_pdfs and request.kind not in ("html", "txt"):
         summary, failure = gate(target, item.data, request.kind, booklet=request.booklet, label=request.label)
         if failure:
             written.failures.append(failure)

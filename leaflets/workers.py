@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from leaflets.output_condition import OutputCondition
     from leaflets.render.marks import DraftFinding
 
-Kind = Literal["html", "screen", "print"]  # what one request renders: the web page or a PDF profile
+Kind = Literal["html", "screen", "print", "large-print", "txt"]  # what one request renders: the web page, a PDF
+# profile, or the plain text
 # The PDF date of a draft whose last_reviewed is not a date (a fixed one: same input, same bytes).
 DRAFT_PDF_DATE = datetime.date(2000, 1, 1)
 
@@ -49,6 +50,7 @@ class RenderRequest:
     crop_marks: bool = False
     booklet: bool = False  # print profile: pad to a multiple of 4 pages with useful pages
     findings: tuple[DraftFinding, ...] = ()  # a draft's: marked in its text and listed (leaflets.render.marks)
+    large_print: str = ""  # the large-print PDF's file name when this build makes one: this output says so
 
     @property
     def label(self) -> str:
@@ -161,7 +163,12 @@ def _render(request: RenderRequest, brand: Brand) -> bytes:
     leaflet = request.leaflet
     if request.kind == "html":
         return html.render_web(leaflet, brand, draft=request.draft, web_url=published_url(brand, leaflet),
-                               findings=request.findings).encode("utf-8")
+                               findings=request.findings, large_print=request.large_print).encode("utf-8")
+    if request.kind == "txt":
+        from leaflets.render.text import render_text
+
+        return render_text(leaflet, brand, draft=request.draft, web_url=published_url(brand, leaflet),
+                           findings=request.findings).encode("utf-8")
     data = _render_pdf(request, brand, 0)
     return _padded_for_booklet(request, brand, data) if request.booklet else data
 
@@ -203,7 +210,7 @@ def _render_pdf(request: RenderRequest, brand: Brand, extra_pages: int) -> bytes
     leaflet = request.leaflet
     page = html.render_print(leaflet, brand, profile=request.kind, draft=request.draft,
                              crop_marks=request.crop_marks, web_url=published_url(brand, leaflet),
-                             extra_pages=extra_pages, findings=request.findings)
+                             extra_pages=extra_pages, findings=request.findings, large_print=request.large_print)
     options = pdf.PdfOptions(
         profile=request.kind, base_dir=Path(brand.folder), roots=(html.templates_dir(), pdf.ICC_DIR),
         date=leaflet.last_reviewed or DRAFT_PDF_DATE, crop_marks=request.crop_marks,

@@ -373,9 +373,9 @@ def shipped_with_marks(tmp_path_factory) -> dict[str, Path]:
 def test_every_booklet_passes_booklet_preflight_with_no_findings(shipped_with_marks) -> None:
     """The A5 brand's imposed sheets (checked as booklets: pages of the original counted, the pages' own
     clipped-away marks not taken for marks in the bleed) and the A4 brand's padded print PDFs."""
-    shipped = sorted(p.name for p in (ROOT / "content").iterdir() if (p / "en.json").is_file())
+    shipped = sorted(f"{p.parent.name}.{p.stem}" for p in (ROOT / "content").glob("*/*.json"))  # cy.json too
     imposed = sorted(shipped_with_marks["example-hospital"].glob("*.booklet.pdf"))
-    assert [p.name for p in imposed] == [f"{name}.en.booklet.pdf" for name in shipped]
+    assert [p.name for p in imposed] == [f"{name}.booklet.pdf" for name in shipped]
     padded_a4 = sorted(shipped_with_marks["default"].glob("*.print.pdf"))
     assert len(padded_a4) == len(shipped) and not list(shipped_with_marks["default"].glob("*.booklet.pdf"))
     result = run_cli("preflight", "--booklet", *imposed, *padded_a4)

@@ -30,6 +30,7 @@ def test_a_regular_install_validates_and_builds_from_anywhere(tmp_path):
     assert where.stdout.startswith(str(target)), where
     validated = leaflets("validate", str(ROOT / "content"))
     assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "LM009" not in validated.stdout  # the Welsh interface catalogue is installed (leaflets/locale)
     assert leaflets("rules").returncode == 0
     built = leaflets("build", str(ROOT / "content" / "spinal-fusion" / "en.json"), "--out", "dist",
                      "--brand", "example-hospital")

@@ -46,6 +46,10 @@ def remove_pointer(data: Any, pointer: str) -> None:
 def build(edit: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The base leaflet with one fixture's edits, and the path (<id>/<lang>.json) to write it at."""
     data = json.loads(BASE.read_text(encoding="utf-8"))
+    if edit.get("pinned"):  # LT: a translation of the base leaflet as it is, before any edit
+        from leaflets.translation import pin
+
+        data["translation_of"] = pin(json.loads(BASE.read_text(encoding="utf-8")))
     for pointer in edit.get("remove", []):
         remove_pointer(data, pointer)
     for pointer, value in edit.get("set", {}).items():
@@ -79,6 +83,9 @@ def case_results(tmp_path_factory) -> dict[tuple[str, str, int], tuple[list[str]
         target.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
         for name, text in edit.get("files", {}).items():  # files beside the leaflet (LM007: an import's leftovers)
             (target.parent / name).write_text(text, encoding="utf-8")
+        if "source" in edit:  # LT: the translation's source beside it, the base leaflet with its own edits
+            _, source = build(edit["source"])
+            (target.parent / "en.json").write_text(json.dumps(source, indent=2, ensure_ascii=False), encoding="utf-8")
         where[(code, outcome, index)] = str(target.relative_to(root))
     result = run_cli("validate", "--format", "json", ".", cwd=root, env=TODAY)
     assert result.code in (0, 1), result
@@ -147,7 +154,7 @@ def test_a_broken_word_list_is_reported_with_its_file(tmp_path, monkeypatch):
 def test_rule_codes_names_and_families_are_well_formed():
     rules = all_rules()
     assert len({r.name for r in rules.values()}) == len(rules)
-    assert {r.family for r in rules.values()} == {"LF", "LS", "LR", "LN", "LD", "LC", "LH", "LM", "LX"}
+    assert {r.family for r in rules.values()} == {"LF", "LS", "LR", "LN", "LD", "LC", "LH", "LM", "LT", "LX"}
     for rule in content_rules():
         assert rule.configurable and rule.check is not None
 

@@ -128,7 +128,8 @@ def preflight_file(path: str | Path, options: Options | None = None, data: bytes
     merged = _merge(display, raws)
     from leaflets.preflight.layout import check_pdf  # where the words landed, as a reader sees them: PL rules
 
-    return merged + check_pdf(path if data is None else data, display, preflight=merged)
+    return merged + check_pdf(path if data is None else data, display, preflight=merged,
+                              min_text_pt=options.min_text_pt)
 
 
 

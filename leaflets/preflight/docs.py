@@ -18,9 +18,12 @@ def rules_markdown() -> str:
     from leaflets.rules.docs import reference
 
     intro = [
-        "`leaflets preflight FILE.pdf… [--profile auto|print|screen] [--booklet] [--cmyk-only]` checks a PDF as a "
-        "print shop (profile `print`) or an accessibility checker (profile `screen`) would; the default, `auto`, "
-        "checks a file that declares PDF/UA and not PDF/X for screen, and any other for print. "
+        "`leaflets preflight FILE.pdf… [--profile auto|print|screen|large-print] [--min-text-pt PT] [--booklet] "
+        "[--cmyk-only]` checks a PDF as a print shop (profile `print`) or an accessibility checker (profile "
+        "`screen`) would; the default, `auto`, checks a file that declares PDF/UA and not PDF/X for screen, and "
+        "any other for print. `large-print` is `screen` with PL008 at 16 pt (a PDF does not say it is large "
+        "print, so say so; `leaflets build` does for its own `.large-print.pdf`); `--min-text-pt` sets PL008's "
+        "minimum for any profile. "
         "`PF` rules apply to both profiles, `PP` to print, `PU` to screen. Findings name the page and "
         "object; the same finding on several pages is reported once (\"pages 1–8\").",
         "",

@@ -26,7 +26,7 @@ from leaflets.rules.registry import Rule
 MM = 72 / 25.4
 SAFE_MM = 5.0  # text stays this far inside the trim: cutting drifts, and a binding eats the inner edge
 FOOTER_CLEARANCE_MM = 1.0  # body text ends at least this far above the running footer
-MIN_TEXT_PT = 12.0  # standard print; a large-print brand asks for 16 pt
+MIN_TEXT_PT = 12.0  # standard print; large print asks for 16 pt (preflight Options.min_text_pt)
 MAX_PAGES = 200  # the layout of a longer document is not read: a leaflet never has this many pages
 SIZE_TOLERANCE_PT = 0.1
 HEADING_RATIO = 1.1  # a bold line at least this much larger than the body text is a heading
@@ -105,7 +105,8 @@ SMALL_TEXT = _rule("PL008", "text-too-small", "error",
                    f"Text is smaller than {MIN_TEXT_PT:g} pt.",
                    f"Patient information is set at {MIN_TEXT_PT:g} pt or more (16 pt for large print): many "
                    "readers are older or have poor sight. Running footers and headers are page furniture and "
-                   "are not counted.",
+                   "are not counted. Large-print PDFs (`leaflets build --profile large-print`, `leaflets "
+                   "preflight --profile large-print`) are held to 16 pt.",
                    f"Set body text, tables, captions and notes at {MIN_TEXT_PT:g} pt or more.")
 # fmt: on
 

@@ -28,6 +28,7 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypedDict
 
@@ -36,11 +37,17 @@ from markupsafe import Markup
 
 from leaflets import __version__
 from leaflets.brand import BLACK, WHITE, Brand
+from leaflets.i18n import N_, Interface, interface
 from leaflets.model import Leaflet, locale_for
 from leaflets.render.marks import NO_MARKS_NOTES, DraftFinding, Listed, Marks, mark
 
 Profile = Literal["screen", "print"]
 PDF_PROFILES: tuple[Profile, ...] = ("screen", "print")  # the PDFs a leaflet is rendered as (build --profile)
+# Large print: the screen PDF (tagged, live links) in large type, single column, on A4 whatever the
+# brand's paper (RNIB: A4 is what large-print readers expect); print.css sizes it from ``large_print``.
+LARGE_PRINT = "large-print"
+LARGE_PRINT_PAPER_MM = (210, 297)
+LARGE_PRINT_MIN_PT = 16.0  # every text run, footer included
 ASSETS = "assets"
 
 # Characters the print templates themselves draw (list markers, separators, dashes, digits): the
@@ -52,15 +59,17 @@ BOOKLET_CHARACTERS = " Questions to ask your care team Notes Write them here bef
 FINDINGS_CHARACTERS = " Findings in this draft (/,) errors warnings notes error warning info: at line"
 
 STATUS_WORDS = {
-    "draft": "This leaflet is a draft.",
-    "in-review": "This leaflet is being reviewed.",
-    "approved": "This leaflet has been approved.",
+    "draft": N_("This leaflet is a draft."),
+    "in-review": N_("This leaflet is being reviewed."),
+    "approved": N_("This leaflet has been approved."),
 }
 
 
 def status_words(leaflet: Leaflet) -> str:
-    """What the approval band says; a draft's unusable status shows its placeholder instead."""
-    return STATUS_WORDS.get(leaflet.status, leaflet.status)
+    """What the approval band says, in the leaflet's language (English, marked so, where it has no
+    catalogue); a draft's unusable status shows its placeholder instead."""
+    words = STATUS_WORDS.get(leaflet.status)
+    return interface(leaflet.language)(words) if words else leaflet.status
 
 
 def templates_dir() -> Path:
@@ -78,6 +87,15 @@ def css_string(value: str) -> Markup:
         else:
             out.append(char)
     return Markup('"' + "".join(out) + '"')
+
+
+def page_counters(text: str) -> Markup:
+    """A translated "Page %(page)s of %(pages)s" as CSS ``content``: its words as CSS strings around
+    ``counter(page)`` and ``counter(pages)``, in the order the language puts them."""
+    parts = re.split(r"(%\((?:page|pages)\)s)", str(text))
+    out = [f"counter({part[2:-2]})" if part in ("%(page)s", "%(pages)s") else str(css_string(part))
+           for part in parts if part]
+    return Markup(" ".join(out))
 
 
 def json_for_script(value: Any) -> Markup:
@@ -158,6 +176,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["css_string"] = css_string
+    env.filters["page_counters"] = page_counters
     env.filters["json_for_script"] = json_for_script
     env.filters["plain"] = plain
     env.filters["brief"] = brief
@@ -169,6 +188,8 @@ def environment() -> jinja2.Environment:
 # --- contexts ----------------------------------------------------------------------------------
 
 class WebContext(TypedDict):
+    _: Interface  # the words the template adds, in the leaflet's language (leaflets.i18n)
+    gettext: Callable[..., str]  # the same as plain words, for attributes, <title> and CSS strings
     generator: str
     leaflet: Leaflet
     brand: Brand
@@ -179,6 +200,7 @@ class WebContext(TypedDict):
     status_words: str
     findings: tuple[Listed, ...]  # a draft's findings, listed at the end (leaflets.render.marks)
     notes: dict[str, tuple[DraftFinding, ...]]  # section id → a draft's findings noted under its heading
+    large_print: str  # the large-print PDF's file name when the build makes one ("" if not): linked
 
 
 class IndexEntry(TypedDict):
@@ -188,6 +210,7 @@ class IndexEntry(TypedDict):
 
 
 class IndexContext(TypedDict):
+    _: Interface
     entries: list[IndexEntry]
     brand: Brand
     assets: str
@@ -195,6 +218,8 @@ class IndexContext(TypedDict):
 
 
 class PrintContext(TypedDict):
+    _: Interface  # the words the template adds, in the leaflet's language (leaflets.i18n)
+    gettext: Callable[..., str]  # the same as plain words, for attributes, <title> and CSS strings
     leaflet: Leaflet
     brand: Brand
     profile: Profile
@@ -207,6 +232,10 @@ class PrintContext(TypedDict):
     colours: dict[str, str]
     page_width_mm: int
     page_height_mm: int
+    margins_mm: tuple[int, int, int]  # top, side, bottom (page_margins_mm: one definition)
+    body_pt: int
+    large_print: bool  # this is the large-print PDF: print.css sets it in large type
+    large_print_name: str  # the large-print PDF's file name when the build makes one ("" if not): named
     status_words: str
     generator: str
     extra_pages: list[ExtraPage]
@@ -281,15 +310,18 @@ def jsonld(leaflet: Leaflet, brand: Brand, web_url: str | None = None) -> dict[s
 
 def render_web(leaflet: Leaflet, brand: Brand, *, draft: bool = False, assets: str = f"{ASSETS}/",
                index_url: str = "index.html", web_url: str | None = None,
-               findings: tuple[DraftFinding, ...] = ()) -> str:
+               findings: tuple[DraftFinding, ...] = (), large_print: str = "") -> str:
     """The accessible web page of one leaflet. Links to the brand's files under ``assets``. A draft's
-    ``findings`` are marked in its text and listed at the end (:mod:`leaflets.render.marks`)."""
+    ``findings`` are marked in its text and listed at the end (:mod:`leaflets.render.marks`);
+    ``large_print``, the large-print PDF's file name beside it, is linked ("also available in large print")."""
     marks = mark(leaflet, findings) if draft and findings else None
     context: WebContext = {
+        "_": interface(leaflet.language), "gettext": interface(leaflet.language).text,
         "leaflet": marks.leaflet if marks else leaflet, "brand": brand, "draft": draft, "assets": assets,
         "index_url": index_url, "jsonld": jsonld(leaflet, brand, web_url), "status_words": status_words(leaflet),
         "generator": f"leaflets {__version__}",
         "findings": marks.listed if marks else (), "notes": marks.notes if marks else NO_MARKS_NOTES,
+        "large_print": large_print,
     }
     return environment().get_template("web.html").render(**context)
 
@@ -300,7 +332,8 @@ def render_index(leaflets: list[Leaflet], brand: Brand, *, assets: str = f"{ASSE
     entries: list[IndexEntry] = [
         {"leaflet": item, "url": page_url(item), "language_name": language_name(item.language)} for item in ordered
     ]
-    context: IndexContext = {"entries": entries, "brand": brand, "assets": assets, "language": "en"}
+    context: IndexContext = {"_": interface("en"), "entries": entries, "brand": brand, "assets": assets,
+                             "language": "en"}
     return environment().get_template("index.html").render(**context)
 
 
@@ -350,6 +383,14 @@ def print_colours(brand: Brand, profile: Profile) -> dict[str, str]:
             "warning": c.warning.screen, "on_primary": "#ffffff", "rule": c.primary.screen}
 
 
+def page_margins_mm(paper_width_mm: float) -> tuple[int, int, int]:
+    """(top, side, bottom) page margins in mm, for print.css and for fitting a booklet's extra pages.
+    The bottom one holds the footer's lines and keeps them 5 mm inside the trim (PL002)."""
+    return (14, 13, 21) if paper_width_mm < 200 else (18, 18, 24)
+
+
+BODY_PT = 12  # body text: the least for patient information; the layout check (PL008) holds pages to it
+
 # Ruled lines on a booklet's extra pages: pitch and the space the heading (and prompt) take, in mm.
 LINE_PITCH_MM = 9  # the height of ".ruled .line" in print.css
 _HEADING_MM = {True: 24, False: 26}  # small paper (A5) or not
@@ -364,10 +405,10 @@ def booklet_pages(leaflet: Leaflet, brand: Brand, count: int) -> list[ExtraPage]
     """
     width, height = brand.paper_mm
     small = width < 200
-    top, side, bottom = (14, 13, 18) if small else (18, 18, 22)  # the margins in print.css
+    top, side, bottom = page_margins_mm(width)
     body_mm = height - top - bottom - _HEADING_MM[small]
     measure = width - 2 * side - 4
-    line_mm = (10 if small else 11) * 1.45 * 25.4 / 72  # one line of body text
+    line_mm = BODY_PT * 1.45 * 25.4 / 72  # one line of body text
     pages: list[ExtraPage] = []
     for index in range(count):
         if index == 0:
@@ -381,8 +422,10 @@ def booklet_pages(leaflet: Leaflet, brand: Brand, count: int) -> list[ExtraPage]
 
 
 def render_print(leaflet: Leaflet, brand: Brand, *, profile: str, draft: bool = False, crop_marks: bool = False,
-                 web_url: str | None = None, extra_pages: int = 0, findings: tuple[DraftFinding, ...] = ()) -> str:
-    """The HTML WeasyPrint renders for one PDF profile (``screen`` or ``print``).
+                 web_url: str | None = None, extra_pages: int = 0, findings: tuple[DraftFinding, ...] = (),
+                 large_print: str = "") -> str:
+    """The HTML WeasyPrint renders for one PDF profile (``screen``, ``print`` or ``large-print``: the
+    screen PDF's template, with ``large_print`` set for print.css and A4 paper).
 
     ``base_url`` must be the brand folder. Raises :class:`~leaflets.brand.MissingGlyphsError` when
     the leaflet uses a character the brand's typeface lacks.
@@ -395,32 +438,37 @@ def render_print(leaflet: Leaflet, brand: Brand, *, profile: str, draft: bool = 
     A draft's ``findings`` are marked in its text and listed on its last page, after any booklet
     pages (:mod:`leaflets.render.marks`); a character of theirs the typeface lacks is shown as "?".
     """
-    if profile not in PDF_PROFILES:
-        raise ValueError(f"unknown PDF profile {profile!r}: use one of {', '.join(PDF_PROFILES)}")
+    if profile not in (*PDF_PROFILES, LARGE_PRINT):
+        raise ValueError(f"unknown PDF profile {profile!r}: use one of {', '.join((*PDF_PROFILES, LARGE_PRINT))}")
     if not 0 <= extra_pages <= 7:  # 0–3 to pad; 4 more when a long questions page spills onto a second
         raise ValueError(f"extra_pages must be 0 to 7 (a booklet pads to the next multiple of 4), not {extra_pages}")
     typed_profile: Profile = "print" if profile == "print" else "screen"
     extra = booklet_pages(leaflet, brand, extra_pages)
-    brand.require_glyphs(leaflet.all_text() + "\n" + TEMPLATE_CHARACTERS + (BOOKLET_CHARACTERS if extra else ""),
+    brand.require_glyphs(leaflet.all_text() + "\n" + TEMPLATE_CHARACTERS + interface(leaflet.language).characters()
+                         + (BOOKLET_CHARACTERS if extra else ""),
                          f"{leaflet.slug} ({profile} PDF)")
     marks = mark(leaflet, findings) if draft and findings else None
     if marks:
         brand.require_glyphs(FINDINGS_CHARACTERS, f"{leaflet.slug} ({profile} PDF)")
         marks = printable(marks, brand)
     cmyk = typed_profile == "print"
+    paper = LARGE_PRINT_PAPER_MM if profile == LARGE_PRINT else brand.paper_mm
     qr_uri = None
     if web_url:
         qr_uri = data_uri(qr_svg(web_url, BLACK.css() if cmyk else "#000000"), "image/svg+xml")
     context: PrintContext = {
+        "_": interface(leaflet.language), "gettext": interface(leaflet.language).text,
         "leaflet": leaflet, "brand": brand, "profile": typed_profile, "draft": draft, "crop_marks": crop_marks,
         "web_url": web_url, "qr_uri": qr_uri,
         "logo_uri": data_uri(brand.logo_svg(cmyk=cmyk), "image/svg+xml"),
         "icc_url": _icc_url(brand) if cmyk else None,
         "colours": print_colours(brand, typed_profile),
-        "page_width_mm": brand.paper_mm[0], "page_height_mm": brand.paper_mm[1],
+        "page_width_mm": paper[0], "page_height_mm": paper[1], "margins_mm": page_margins_mm(paper[0]),
+        "body_pt": BODY_PT, "large_print": profile == LARGE_PRINT,
         "status_words": status_words(leaflet), "generator": f"leaflets {__version__}",
         "extra_pages": extra,
         "findings": marks.listed if marks else (), "notes": marks.notes if marks else NO_MARKS_NOTES,
+        "large_print_name": large_print,
     }
     if marks:
         context["leaflet"] = marks.leaflet

@@ -2,7 +2,7 @@
 
 WeasyPrint 70 renders the print HTML; pikepdf then fixes what WeasyPrint leaves wrong for us:
 
-- ``screen`` (PDF/UA-1): tables, lists and sections cut by a page break are one element again, a
+- ``screen`` and ``large-print`` (PDF/UA-1): tables, lists and sections cut by a page break are one element again, a
   ``<dl>`` is a description list, the /IDTree is added (:mod:`leaflets.render.structure`); table header
   cells get a /Scope, running headers and footers become /Artifact (WeasyPrint tags them as content
   but hangs them outside the structure tree).
@@ -44,10 +44,12 @@ from leaflets.printer_marks import MARK_SPACE_PT, crop_mark_lines, marks_content
 from leaflets.render import structure
 from leaflets.units import BLEED_PT, PT_PER_MM
 
-PDF_PROFILES = ("screen", "print")  # as leaflets.render.html's (not imported: that would load Jinja2 here)
+# As leaflets.render.html's, with large print (not imported: that would load Jinja2 here).
+PDF_PROFILES = ("screen", "print", "large-print")
 ICC_DIR = Path(__file__).resolve().parent / "icc"
 DEFAULT_ICC_PROFILE = ICC_DIR / "leaflets-fogra39-coated.icc"  # licence: icc/LICENCE.txt
-VARIANTS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}
+# Large print is a screen PDF (tagged PDF/UA-1, RGB, live links) laid out in large type on A4.
+VARIANTS = {"screen": "pdf/ua-1", "print": "pdf/x-4", "large-print": "pdf/ua-1"}
 
 
 # Warnings that only say a CSS declaration was skipped: recorded, not fatal. Everything else
@@ -235,7 +237,7 @@ def _sort_log(records: list[logging.LogRecord]) -> tuple[list[str], list[str]]:
 
 def _finish(raw: bytes, options: PdfOptions) -> bytes:
     with pikepdf.open(io.BytesIO(raw)) as pdf:
-        if options.profile == "screen":
+        if options.profile != "print":  # screen and large-print: tagged PDF/UA
             crop_to_trim(pdf)
             structure.rejoin(pdf)  # before the fixes below: they read the whole tables and lists
             scope_table_headers(pdf)

@@ -62,10 +62,12 @@ def all_rules() -> dict[str, Rule]:
         completeness,
         governance,
         hygiene,
+        interface,
         numbers,
         plain_words,
         readability,
         style,
+        translations,
     )
 
     if "LX001" not in RULES:

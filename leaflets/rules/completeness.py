@@ -133,14 +133,14 @@ _YOUR_TEAM = re.compile(r"\b(?:doctors?|team|nurses?|surgeons?|GP|consultants?|c
       what="A `disclaimer` that does not say, in any words, both that the leaflet does not replace advice (\"does not "
            "replace\", \"is not intended to replace\", \"is not a substitute for\", \"general guidance only\") and "
            "who to ask instead (the patient's doctor, nurse, surgeon or care team). The meaning is checked, not one "
-           "phrasing.",
+           "phrasing, in English leaflets only: the phrasings it knows are English (a fluent reader checks others).",
       why="A leaflet is written for everyone having the operation; the patient's own team knows their case. The "
           "disclaimer tells them which to trust when the two differ.",
       bad='"disclaimer": "This leaflet was written by the spinal team at our hospital."',
       good='"disclaimer": "This leaflet is not intended to replace the discussion between you and your doctor."')
 def disclaimer_incomplete(ctx: Context) -> Iterable[Hit]:
     text = ctx.data.get("disclaimer")
-    if not isinstance(text, str) or not text.strip():
+    if not ctx.english or not isinstance(text, str) or not text.strip():
         return
     if not _REPLACE.search(text):
         yield Hit("/disclaimer", "the disclaimer does not say that this leaflet does not replace advice from the "
@@ -213,7 +213,9 @@ def import_leftovers(ctx: Context) -> Iterable[Hit]:
            "risk on that family's checklist (infection, bleeding, blood clots, nerve damage, a dural tear, damage to "
            "the nerves of the bladder and bowel, paralysis and death for the spine), in any words the checklist "
            "knows, or list it in `not_applicable_risks` with the reason it does not apply. Also fires on a family "
-           "with no checklist and on a `not_applicable_risks` entry naming a risk the checklist does not have.",
+           "with no checklist and on a `not_applicable_risks` entry naming a risk the checklist does not have. "
+           "Synonyms are per language (`synonyms_cy` beside the English `synonyms`); a leaflet in a language "
+           "a risk has no synonyms for gets one info finding naming the risks not checked, never a false error.",
       why="UK consent law (Montgomery, 2015) and the GMC's guidance ask that patients are told of every material "
           "risk and every serious harm, however rare. Leaving out the rare catastrophic ones (paralysis, death) is "
           "the omission a patient is least able to notice, and a figure is not needed to name a risk honestly.",
@@ -242,8 +244,14 @@ def material_risk_missing(ctx: Context) -> Iterable[Hit]:
         excused.add(risk_id)
     sentences = [s for p in ctx.prose_under("/risks") for s in re.split(r"[.!?;:]\s", p.text.lower())]
     spaced = "\0".join(" ".join(s.split()) for s in sentences)
-    for risk in family.risks:
-        if risk.id not in excused and not risk.mentioned(sentences, spaced):
+    language = str(ctx.data.get("language", "en")).split("-")[0].lower()
+    unchecked = [risk.id for risk in family.risks if risk.id not in excused and risk.in_language(language) is None]
+    if unchecked:
+        yield Hit("/risks", f"the {family_id} checklist has no {language} words for {', '.join(unchecked)}, so these "
+                  f"risks were not checked: check them by eye, or add synonyms_{language} to "
+                  "leaflets/rules/data/material_risks.toml", severity=Severity.INFO)
+    for risk in (r.in_language(language) for r in family.risks if r.id not in excused):
+        if risk is not None and not risk.mentioned(sentences, spaced):
             yield Hit("/risks", f"the risks never mention {risk.name[0].lower()}{risk.name[1:]}, on the checklist of "
                       f"material risks of {family.name[0].lower()}{family.name[1:]}: name it however rare (with "
                       f"\"known\": false if the sources give no figure), or list \"{risk.id}\" in "

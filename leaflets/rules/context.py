@@ -121,6 +121,12 @@ class Context:
         value = self.data.get("language")
         return value if isinstance(value, str) else ""
 
+    @property
+    def english(self) -> bool:
+        """Rules that read English wording (phrasings, abbreviation lists, grade formulas) check English
+        leaflets only; a translation's structure and numbers are held to its source by the LT rules."""
+        return self.language == "en" or self.language.startswith("en-")
+
     # --- prose ---------------------------------------------------------------------------------
 
     @functools.cached_property

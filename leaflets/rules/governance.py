@@ -125,8 +125,8 @@ def _approved_with(ctx: Context) -> dict[str, Any] | None:
 
 @rule("LD007", "changed-since-approval", Severity.ERROR, "The leaflet has changed since it was approved.",
       what="`status` \"approved\" with an `approval.content_sha256` (written by `leaflets approve`) that is not "
-           "the SHA-256 of the leaflet's clinical content now: every field but `$schema`, `status`, `approval` "
-           "and `suppressions`.",
+           "the SHA-256 of the leaflet's clinical content now: every field but `$schema`, `status`, `approval`, "
+           "`suppressions` and `translation_of`.",
       why="An approval vouches for the text the approver read. A risk figure edited after sign-off would otherwise "
           "reach patients under a name that never saw it.",
       bad='"status": "approved" and a risk\'s "percent" changed from 1 to 2 after `leaflets approve`',

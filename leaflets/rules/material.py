@@ -23,6 +23,16 @@ class MaterialRisk:
     id: str
     name: str
     synonyms: tuple[str, ...]  # as the checklist writes them: "dural tear", "infect*", "nerve* ~ damag*"
+    # Other languages' synonyms ("synonyms_cy" in the data file), as (language, synonyms) pairs: an
+    # English word list cannot find a risk named in Welsh, and a missing list must say "not checked".
+    translated: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def in_language(self, language: str) -> MaterialRisk | None:
+        """This risk with the synonyms of ``language`` (a base tag such as "cy"), or None if it has none."""
+        if language == "en":
+            return self
+        words = dict(self.translated).get(language)
+        return MaterialRisk(self.id, self.name, words) if words else None
 
     # Compiled when a leaflet of the family is first checked: the expressions of every family took
     # 25 ms to compile, paid again by every `leaflets validate` process.
@@ -89,12 +99,21 @@ def _risk(family: str, raw: object) -> MaterialRisk:
     if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) and raw[k] for k in ("id", "name")) or \
             not isinstance(raw.get("synonyms"), list) or not raw["synonyms"]:
         raise DataError(f"{FILE}: a risk of family \"{family}\" needs an id, a name and a list of synonyms")
-    words = [str(w) for w in raw["synonyms"]]
+    translated = tuple((key.removeprefix("synonyms_"), _words(family, raw, key)) for key in sorted(raw)
+                       if key.startswith("synonyms_"))
+    return MaterialRisk(raw["id"], raw["name"], _words(family, raw, "synonyms"), translated)
+
+
+def _words(family: str, raw: dict[str, object], key: str) -> tuple[str, ...]:
+    """One synonym list of a risk, checked: lower case, pairs written "a ~ b"."""
+    if not isinstance(raw[key], list) or not raw[key]:
+        raise DataError(f"{FILE}: risk \"{raw['id']}\" of family \"{family}\": {key} must be a list of words")
+    words = [str(w) for w in raw[key]]  # type: ignore[attr-defined]
     if any(w != w.lower() or not w.strip("* ") for w in words):
         raise DataError(f"{FILE}: risk \"{raw['id']}\" of family \"{family}\": write each synonym in lower case")
     if any("~" in w and not all(side.strip("* ") for side in w.split("~")) for w in words):
         raise DataError(f"{FILE}: risk \"{raw['id']}\" of family \"{family}\": write a pair as \"a ~ b\"")
-    return MaterialRisk(raw["id"], raw["name"], tuple(words))
+    return tuple(words)
 
 
 @functools.cache

@@ -237,13 +237,16 @@ def _explained_text(before: str, after: str, sentences: list[Sentence], position
            "regional pain syndrome (CRPS)\", \"PALS (the Patient Advice and Liaison Service)\", \"an MRI scan, which "
            "uses a magnet...\") and are not in the glossary. Abbreviations nearly everyone knows (NHS, GP, UK: list in "
            "leaflets/rules/data/abbreviations.toml) are left alone, as are paragraphs written all in capitals. "
-           "An abbreviation in the jargon list (DVT) is reported here, not as LR006.",
+           "An abbreviation in the jargon list (DVT) is reported here, not as LR006. English leaflets only: the list "
+           "and the ways of spelling out are English (a Welsh leaflet's GIG is the NHS).",
       why="An abbreviation a patient cannot expand is a word they cannot look up: \"call PALS\" is no help to "
           "someone who has never heard of the Patient Advice and Liaison Service.",
       bad="If you are unhappy with your care, contact PALS.",
       good="If you are unhappy with your care, contact the Patient Advice and Liaison Service (PALS).",
       data_file="leaflets/rules/data/abbreviations.toml")
 def unexplained_abbreviation(ctx: Context) -> Iterable[Hit]:
+    if not ctx.english:
+        return
     known, meanings = _known_abbreviations(), _abbreviation_meanings()
     text = ctx.joined
     candidates = {m.group().removesuffix("s") for m in _CAPITALS.finditer(text)
