@@ -20,338 +20,41 @@ None. Valid content gives the same model either way.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any, Literal
-
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
-from babel.numbers import format_decimal
-from markupsafe import escape
 
 from leaflets.contact import Dialable
 from leaflets.i18n import N_, interface
-from leaflets.schema import value_problem
+
+# Text blocks, placeholders and the (strict or draft) reader, and numbers and dates in words, live in
+# their own modules; their names are importable from here too, as the templates and tests know them.
+from leaflets.reading import (  # noqa: F401
+    BAD_FORMAT,
+    EMAIL,
+    EMPTY,
+    MISSING,
+    NOT_ALLOWED,
+    PHONE,
+    URL,
+    WRONG_TYPE,
+    Block,
+    BulletList,
+    ContentError,
+    Paragraph,
+    Placeholder,
+    Reader,
+    Text,
+    plain_text,
+    recorded_sha256,
+    text_from,
+)
+from leaflets.wording import date_in_words, format_count, locale_for, one_in, people  # noqa: F401
 
 Status = Literal["draft", "in-review", "approved"]
 STATUS_VALUES: tuple[Status, ...] = ("draft", "in-review", "approved")
 
 # Languages written right to left: the page gets dir="rtl".
 RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ps", "ur", "yi"})
-
-# A bare language gets the region whose conventions NHS leaflets follow ("23 November 2026",
-# not "November 23, 2026"); anything else is left to babel.
-_DEFAULT_REGION = {"en": "en_GB", "cy": "cy_GB", "gd": "gd_GB", "ga": "ga_IE", "pt": "pt_PT"}
-
-
-# --- text --------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class Paragraph:
-    text: str
-    kind: Literal["paragraph"] = "paragraph"
-
-
-@dataclass(frozen=True, slots=True)
-class BulletList:
-    items: tuple[str, ...]
-    kind: Literal["list"] = "list"
-
-
-Block = Paragraph | BulletList
-Text = tuple[Block, ...]
-
-
-def text_from(blocks: list[Any] | None) -> Text:
-    """``["para", {"list": ["a", "b"]}]`` → ``(Paragraph("para"), BulletList(("a", "b")))``."""
-    out: list[Block] = []
-    for block in blocks or ():
-        if isinstance(block, str):
-            out.append(Paragraph(block))
-        else:
-            out.append(BulletList(tuple(block["list"])))
-    return tuple(out)
-
-
-def plain_text(text: Text) -> str:
-    """All the words of ``text``, one block or item a line (for search, JSON-LD, glyph checks)."""
-    lines: list[str] = []
-    for block in text:
-        lines.extend(block.items if isinstance(block, BulletList) else (block.text,))
-    return "\n".join(lines)
-
-
-# --- placeholders: what a draft shows where its content is missing or wrong --------------------
-
-# The schema's finding codes (leaflets.schema.SCHEMA_CODES) a placeholder points the writer to.
-MISSING, WRONG_TYPE, NOT_ALLOWED, EMPTY, BAD_FORMAT = "LS001", "LS003", "LS004", "LS005", "LS006"
-# The schema's definitions of the values the pages make links of (leaflets.schema.value_problem).
-URL, EMAIL, PHONE = "$defs/url", "$defs/contact/properties/email", "$defs/contact/properties/phone"
-
-
-def _sha256(value: Any) -> str | None:
-    """A recorded content hash, or None when absent or malformed (the schema reports that one)."""
-    return value if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value) else None
-
-
-class Placeholder(str):
-    """Words that stand, in a draft, for a value the content lacks or gets wrong:
-    ``[missing: disclaimer – see finding LS001]``.
-
-    A ``str``, so it goes wherever the value would; in HTML (its ``__html__``) it is a
-    ``<span class="missing">`` the stylesheets mark as a warning; the ``plain`` filter gives the
-    words alone, for attributes and CSS strings."""
-
-    __slots__ = ()
-
-    def __html__(self) -> str:
-        return f'<span class="missing">{escape(str.__str__(self))}</span>'
-
-
-class ContentError(ValueError):
-    """Content the (non-draft) model cannot read: the schema should have refused it."""
-
-
-def _kind_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return "null" if value is None else type(value).__name__
-
-
-class _Reader:
-    """Reads the leaflet's JSON. Strict (``draft=False``): anything not as the schema says raises
-    :class:`ContentError`. Draft: it becomes a :class:`Placeholder` and reading goes on."""
-
-    def __init__(self, draft: bool) -> None:
-        self.draft = draft
-        self.made = 0  # placeholders made
-
-    def problem(self, what: str, name: str, pointer: str, code: str | None, detail: str = "") -> Placeholder:
-        where = "" if pointer == "/" + name else f" at {pointer}"
-        see = f"see finding {code}{where}" if code else f"see the findings{where or ' for ' + name}"
-        words = f"[{what}: {name}{detail} – {see}]"
-        if not self.draft:
-            raise ContentError(words)
-        self.made += 1
-        return Placeholder(words)
-
-    def missing(self, name: str, pointer: str) -> Placeholder:
-        return self.problem("missing", name, pointer, MISSING)
-
-    def wrong(self, name: str, pointer: str, value: Any, expected: str) -> Placeholder:
-        return self.problem("wrong type", name, pointer, WRONG_TYPE, f" is {_kind_of(value)}, not {expected}")
-
-    def obj(self, parent: Any, key: str, pointer: str, *,
-            required: bool = True) -> tuple[dict[str, Any], Placeholder | None]:
-        """``parent[key]`` as an object: ({}, placeholder) when it is missing (and required) or not an object."""
-        if key not in parent:
-            return {}, (self.missing(key, pointer) if required else None)
-        value = parent[key]
-        if not isinstance(value, dict):
-            return {}, self.wrong(key, pointer, value, "an object")
-        return value, None
-
-    def items(self, parent: Any, key: str, pointer: str, *,
-              required: bool = True) -> tuple[list[Any], Placeholder | None]:
-        """``parent[key]`` as a list: ([], placeholder) when it is missing (and required) or not a list."""
-        if key not in parent:
-            return [], (self.missing(key, pointer) if required else None)
-        value = parent[key]
-        if not isinstance(value, list):
-            return [], self.wrong(key, pointer, value, "a list")
-        return value, None
-
-    def objects(self, parent: Any, key: str, pointer: str, *, required: bool = True
-                ) -> tuple[list[tuple[dict[str, Any], str]], Placeholder | None]:
-        """The objects of the list ``parent[key]`` with their pointers; an item that is not an object
-        is read as ``{}`` (so each of its fields shows as missing) after a wrong-type placeholder."""
-        values, gap = self.items(parent, key, pointer, required=required)
-        out = []
-        for index, value in enumerate(values):
-            where = f"{pointer}/{index}"
-            if not isinstance(value, dict):
-                self.wrong(f"{key}[{index}]", where, value, "an object")
-                value = {}
-            out.append((value, where))
-        return out, gap
-
-    def text(self, parent: Any, key: str, pointer: str) -> str:
-        if key not in parent:
-            return self.missing(key, pointer)
-        value = parent[key]
-        if not isinstance(value, str):
-            return self.wrong(key, pointer, value, "text")
-        return value
-
-    def unusable(self, parent: Any, key: str, pointer: str) -> Placeholder:
-        """The placeholder of a text that is missing, not text, or empty."""
-        value = parent.get(key)
-        if key not in parent:
-            return self.missing(key, pointer)
-        if not isinstance(value, str):
-            return self.wrong(key, pointer, value, "text")
-        return self.problem("empty", key, pointer, EMPTY)
-
-    def optional_text(self, parent: Any, key: str, pointer: str) -> str | None:
-        if key not in parent:
-            return None
-        return self.text(parent, key, pointer)
-
-    def not_a_name(self, name: str, value: str) -> Placeholder | None:
-        """The placeholder of an ``id`` or ``language`` that breaks the schema's definition: outputs
-        are named after them, so a draft's must not be ``../x``, ``/`` or 5,000 characters long (its
-        outputs take the fallback names instead; see leaflets.names)."""
-        problem = value_problem(f"properties/{name}", value)
-        if problem is None:
-            return None
-        return self.problem("not allowed", name, "/" + name, problem[0],
-                            f" (not usable as a file name: {problem[1] or 'see the schema'})")
-
-    def optional_checked(self, parent: Any, key: str, pointer: str, definition: str) -> str | None:
-        """An optional text that must keep the schema's ``definition`` (a web address, an e-mail
-        address, a phone number) because the page makes it a link; in a draft, one that does not is
-        its raw text with a placeholder, and so never a link (see leaflets.render.html.href)."""
-        value = self.optional_text(parent, key, pointer)
-        if value is None or isinstance(value, Placeholder):
-            return value
-        problem = value_problem(definition, value)
-        if problem is None:
-            return value
-        if not self.draft:
-            raise ContentError(f"{pointer}: {problem[1] or 'not allowed'}")
-        self.made += 1
-        where = "" if pointer == "/" + key else f" at {pointer}"
-        return Placeholder(f"{value} [not allowed: {key} – {problem[1] or 'see the schema'}, "
-                           f"see finding {problem[0]}{where}]")
-
-    def strings(self, parent: Any, key: str, pointer: str, *, required: bool = True) -> tuple[str, ...]:
-        values, gap = self.items(parent, key, pointer, required=required)
-        if gap is not None:
-            return (gap,)
-        return tuple(value if isinstance(value, str) else self.wrong(f"{key}[{i}]", f"{pointer}/{i}", value, "text")
-                     for i, value in enumerate(values))
-
-    def blocks(self, parent: Any, key: str, pointer: str, *, required: bool = True) -> Text:
-        """Like :func:`text_from`; in a draft, a missing or wrong block is a paragraph of its placeholder."""
-        if not self.draft:
-            if required:
-                return text_from(parent[key])
-            return text_from(parent.get(key))
-        if key not in parent:
-            return (Paragraph(self.missing(key, pointer)),) if required else ()
-        value = parent[key]
-        if isinstance(value, str):  # one paragraph where a list of them belongs: show it, and say so
-            return Paragraph(value), Paragraph(self.wrong(key, pointer, value, "a list of paragraphs"))
-        if not isinstance(value, list):
-            return (Paragraph(self.wrong(key, pointer, value, "a list of paragraphs")),)
-        out: list[Block] = []
-        for index, block in enumerate(value):
-            where = f"{pointer}/{index}"
-            if isinstance(block, str):
-                out.append(Paragraph(block))
-            elif isinstance(block, dict) and isinstance(block.get("list"), list):
-                out.append(BulletList(self.strings(block, "list", where + "/list")))
-            else:
-                out.append(Paragraph(self.problem("wrong type", f"{key}[{index}]", where, WRONG_TYPE,
-                                                  f" is {_kind_of(block)}, not a paragraph or a list")))
-        return tuple(out)
-
-    def date(self, parent: Any, key: str, pointer: str, language: str) -> tuple[dt.date | None, str]:
-        """(date, date in words); in a draft, (None, placeholder) when it is missing or not a date,
-        the placeholder keeping the raw text."""
-        if not self.draft:
-            value = dt.date.fromisoformat(parent[key])
-            return value, date_in_words(value, language)
-        raw = self.text(parent, key, pointer)
-        if isinstance(raw, Placeholder):
-            return None, raw
-        try:
-            value = dt.date.fromisoformat(raw)
-        except ValueError:
-            self.made += 1
-            return None, Placeholder(f"{raw} [not a date: {key} – write it as YYYY-MM-DD, "
-                                     f"see finding {BAD_FORMAT}{'' if pointer == '/' + key else ' at ' + pointer}]")
-        return value, date_in_words(value, language)
-
-
-# --- locale, numbers and dates -----------------------------------------------------------------
-
-def locale_for(language: str) -> Locale:
-    """The babel locale for a BCP 47 tag; unknown languages fall back to British English."""
-    tag = _DEFAULT_REGION.get(language, language.replace("-", "_"))
-    try:
-        return Locale.parse(tag)
-    except (UnknownLocaleError, ValueError):
-        try:
-            return Locale.parse(tag.split("_")[0])
-        except (UnknownLocaleError, ValueError):
-            return Locale.parse("en_GB")
-
-
-def date_in_words(value: dt.date, language: str = "en") -> str:
-    """``2026-11-23`` → ``23 November 2026`` (in the leaflet's language where babel knows it)."""
-    return format_date(value, format="long", locale=locale_for(language))
-
-
-def format_count(number: int, language: str = "en") -> str:
-    """1000 → ``1,000`` (grouping as the language writes it)."""
-    return format_decimal(number, locale=locale_for(language), group_separator=True)
-
-
-def _two_significant(number: float, *, down: bool) -> int:
-    """Round to two significant figures (down when the statement must stay true), at least 1."""
-    if number < 1:
-        return 1
-    digits = int(math.floor(math.log10(number)))
-    step = Decimal(10) ** max(digits - 1, 0)
-    value = Decimal(str(number)) / step
-    rounded = value.to_integral_value(rounding=ROUND_FLOOR if down else ROUND_HALF_UP)
-    return max(int(rounded * step), 1)
-
-
-def one_in(percent: float, *, down: bool = False) -> int:
-    """The N of "1 in N" for a percentage: 1 → 100, 0.1 → 1000, 5 → 20, 33 → 3, 0.3 → 330.
-
-    Below 10, a figure within 5 % of a whole number is that number (33 % is "1 in 3", not "1 in
-    3.03"); otherwise N is rounded to two significant figures. With ``down`` N is never rounded
-    up, so "less than 1 in N" stays true.
-    """
-    exact = 100 / percent
-    nearest = round(exact)
-    if exact < 10 and nearest >= 1 and abs(exact - nearest) <= 0.05 * exact and (not down or nearest <= exact):
-        return nearest
-    return _two_significant(exact, down=down)
-
-
-def people(percent: float, language: str = "en", *, less_than: bool = False) -> str:
-    """A percentage as a patient reads it: "1 in 20", "1 in 1,000"; "4 in 10" where "1 in 2.5" would be
-    needed. With ``less_than`` the figure is never rounded so as to claim less than is known."""
-    say = interface(language).text  # "1 in 20" in the leaflet's language: "1 o bob 20" in Welsh
-    if percent >= 100:
-        return say(N_("%(count)s in 10"), count="10")
-    exact = 100 / percent
-    if less_than:
-        if exact >= 3:
-            return say(N_("1 in %(count)s"), count=format_count(one_in(percent, down=True), language))
-        return say(N_("%(count)s in 10"), count=math.ceil(percent / 10))
-    nearest = round(exact)
-    if exact >= 10 or abs(exact - nearest) <= 0.05 * exact:
-        return say(N_("1 in %(count)s"), count=format_count(one_in(percent), language))
-    tenths = percent / 10
-    if abs(tenths - round(tenths)) <= 0.05 * tenths:
-        return say(N_("%(count)s in 10"), count=round(tenths))
-    return say(N_("%(count)s in 100"), count=format_count(round(percent), language))
-
 
 # --- people, sources and the rest of the leaflet -----------------------------------------------
 
@@ -437,7 +140,7 @@ BANDS = {"very common": N_("very common"), "common": N_("common"), "uncommon": N
          "rare": N_("rare"), "very rare": N_("very rare")}
 
 
-def _frequency(read: _Reader, risk: dict[str, Any], pointer: str, language: str) -> Frequency:
+def _frequency(read: Reader, risk: dict[str, Any], pointer: str, language: str) -> Frequency:
     """A risk's frequency; in a draft, one whose words are a placeholder when it cannot be read."""
     if not read.draft:
         return Frequency.from_data(risk["frequency"], language)
@@ -567,7 +270,7 @@ class Leaflet:
         """The model of schema-valid ``data``; with ``draft``, of any JSON object (see the module's
         doc). ``fallback_id`` and ``fallback_language`` name a draft whose own are missing, or not
         what the schema allows (outputs are named after them: see leaflets.names)."""
-        read = _Reader(draft)
+        read = Reader(draft)
         gaps: list[tuple[str, Placeholder]] = []
 
         def gap(name: str, placeholder: Placeholder | None) -> None:
@@ -603,7 +306,7 @@ class Leaflet:
             approved_on, approved_words = read.date(approved, "date", "/approval/date", language)
             approval = Approval(read.text(approved, "name", "/approval/name"),
                                 read.text(approved, "role", "/approval/role"), approved_on, approved_words,
-                                _sha256(approved.get("content_sha256") if isinstance(approved, dict) else None))
+                                recorded_sha256(approved.get("content_sha256") if isinstance(approved, dict) else None))
 
         authors, missing = read.objects(data, "authors", "/authors")
         gap("authors", missing)

@@ -16,7 +16,7 @@ from test_rules import BASE, TODAY, build
 from leaflets import content
 from leaflets.config import Config, ConfigError, load
 from leaflets.rules import readability, registry, run
-from leaflets.rules.context import Context, Paragraph, split_sentences
+from leaflets.rules.context import Context, Passage, split_sentences
 
 SEEDS = FIXTURES / "rules" / "seeds"
 SHIPPED = sorted((ROOT / "content").glob("*/*.json"))
@@ -220,7 +220,7 @@ def test_syllable_counts_are_exact_on_words_once_miscounted():
 
 
 def sentences(text: str):
-    return split_sentences(Paragraph("/x", text, "condition"))
+    return split_sentences(Passage("/x", text, "condition"))
 
 
 def test_grades_rank_plain_text_below_dense_text():

@@ -32,7 +32,8 @@ NOT_IN_WORDS = str.maketrans({c: " " for c in '.,;:!?"“”‘()[]{}/\\%&*+=<>|
 WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’-][A-Za-z\u00C0-\u024F]+)*|[0-9]+(?:[.,][0-9]+)*")
 
 
-class Paragraph(NamedTuple):  # NamedTuple, not a frozen dataclass: a leaflet makes hundreds, 3x faster
+class Passage(NamedTuple):  # not a frozen dataclass: a leaflet makes hundreds, 3x faster; not
+    # "Paragraph", which is a text block of the model (leaflets.reading)
     """One string of prose: where it is, its text, and the top-level section it belongs to."""
 
     pointer: str
@@ -41,7 +42,7 @@ class Paragraph(NamedTuple):  # NamedTuple, not a frozen dataclass: a leaflet ma
 
 
 class Sentence(NamedTuple):
-    paragraph: Paragraph
+    paragraph: Passage
     start: int  # offset in the paragraph's text
     text: str
 
@@ -55,7 +56,7 @@ def parse_date(value: Any) -> dt.date | None:
         return None
 
 
-def split_sentences(paragraph: Paragraph) -> list[Sentence]:
+def split_sentences(paragraph: Passage) -> list[Sentence]:
     text, out, start = paragraph.text, [], 0
     if not _SENTENCE_END.search(text):  # most list items and short paragraphs are one sentence
         stripped = text.strip()
@@ -130,16 +131,16 @@ class Context:
     # --- prose ---------------------------------------------------------------------------------
 
     @functools.cached_property
-    def paragraphs(self) -> list[Paragraph]:
-        out: list[Paragraph] = []
+    def paragraphs(self) -> list[Passage]:
+        out: list[Passage] = []
         for key in SECTIONS:
             if key in self.data:
                 self._walk(self.data[key], "/" + pointer_escape(key), key, out)
         return out
 
-    def _walk(self, value: Any, pointer: str, section: str, out: list[Paragraph]) -> None:
+    def _walk(self, value: Any, pointer: str, section: str, out: list[Passage]) -> None:
         if isinstance(value, str):
-            out.append(Paragraph(pointer, value, section))
+            out.append(Passage(pointer, value, section))
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 self._walk(item, f"{pointer}/{index}", section, out)
@@ -148,7 +149,7 @@ class Context:
                 if key not in NOT_PROSE:
                     self._walk(item, f"{pointer}/{pointer_escape(key)}", section, out)
 
-    def prose_under(self, pointer: str) -> list[Paragraph]:
+    def prose_under(self, pointer: str) -> list[Passage]:
         return [p for p in self.paragraphs if p.pointer == pointer or p.pointer.startswith(pointer + "/")]
 
     @functools.cached_property
@@ -204,13 +205,13 @@ class Context:
             offset += len(paragraph.text) + len(self.SEPARATOR)
         return starts
 
-    def locate(self, offset: int) -> tuple[Paragraph, int]:
+    def locate(self, offset: int) -> tuple[Passage, int]:
         """The paragraph holding ``offset`` of ``joined``, and the offset inside its text."""
         index = bisect.bisect_right(self._starts, offset) - 1
         return self.paragraphs[index], offset - self._starts[index]
 
     def matches(self, regex: re.Pattern[str], *, lower: bool = False,
-                word_start: bool = False) -> Iterator[tuple[Paragraph, int, re.Match[str]]]:
+                word_start: bool = False) -> Iterator[tuple[Passage, int, re.Match[str]]]:
         """(paragraph, offset in it, match) for each match of ``regex`` in the joined prose.
 
         ``lower``: match against the lower-cased text (a pattern written in lower case that starts

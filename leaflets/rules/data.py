@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from leaflets.rules.context import Context, Paragraph
+    from leaflets.rules.context import Context, Passage
 
 from leaflets.findings import Severity
 
@@ -100,7 +100,7 @@ class PhraseList:
             keyed = tuple((_first_word(t), t) for t in triggers)
             self.entries.append(Entry(label, str(raw.get("advice", "")), severity, extra, pattern, keyed))
 
-    def matches(self, ctx: Context) -> Iterator[tuple[Entry, Paragraph, int, re.Match[str]]]:
+    def matches(self, ctx: Context) -> Iterator[tuple[Entry, Passage, int, re.Match[str]]]:
         """(entry, paragraph, offset in it, match) for every entry found in the leaflet's prose."""
         lower, vocabulary = ctx.joined_lower, ctx.vocabulary
         for entry in self.entries:
