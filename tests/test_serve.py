@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import http.client
+import importlib
 import json
 import os
 import queue
@@ -311,7 +312,7 @@ def test_serve_stops_cleanly_on_a_signal(tmp_path: Path, signum: int) -> None:
 @pytest.mark.slow
 def test_served_page_reloads_itself_in_a_browser_under_its_policy(served: tuple[Serving, Path]) -> None:
     from test_web import CHROMIUM, CHROMIUM_ARGS
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    playwright_api = importlib.import_module("playwright.sync_api")
 
     server, path = served
     with playwright_api.sync_playwright() as playwright:
