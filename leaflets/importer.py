@@ -28,6 +28,7 @@ from leaflets import import_read as reader
 from leaflets.content import UsageError
 from leaflets.import_map import Mapped, map_document
 from leaflets.import_read import Block, Heading, Image, Items, Para, Table
+from leaflets.outputs import ordinary_mode
 
 
 class ImportFailed(Exception):
@@ -210,14 +211,8 @@ def _temporary(folder: Path, blob: bytes) -> Path:
     handle, name = tempfile.mkstemp(dir=folder, prefix=".import-")
     with os.fdopen(handle, "wb") as stream:
         stream.write(blob)
-    os.chmod(name, 0o666 & ~_umask())  # mkstemp makes 0600; the writer's other tools expect ordinary files
+    os.chmod(name, ordinary_mode())
     return Path(name)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _remove_stale(target: Path, written: set[Path]) -> list[Path]:

@@ -6,11 +6,10 @@ atomically with its permissions kept. Used by ``leaflets approve`` and ``leaflet
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from leaflets import content
+from leaflets.outputs import write_atomic
 
 
 def key_offset(doc: content.Document, pointer: str) -> int:
@@ -34,16 +33,4 @@ def value_span(text: str, key_offset: int) -> tuple[int, int]:
 
 def replace_text(path: Path, text: str) -> None:
     """Write ``text`` over ``path`` atomically, keeping the file's permissions."""
-    mode = path.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    write_atomic(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o7777)

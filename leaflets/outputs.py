@@ -48,9 +48,10 @@ class OutputError(UsageError):
 
 # --- writing ---------------------------------------------------------------------------------------
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half. A
-    temporary file a kill leaves behind is named so that :func:`clean_temporaries` recognises it."""
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half, with
+    permissions ``mode``. A temporary file a kill leaves behind is named so that
+    :func:`clean_temporaries` recognises it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -58,12 +59,20 @@ def write_atomic(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def ordinary_mode() -> int:
+    """The permissions a new file gets from ``open()`` under the current umask (``mkstemp`` gives 0600,
+    which a writer's other tools and colleagues do not expect of a leaflet)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def clean_temporaries(out: Path) -> list[str]:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from leaflets.content import UsageError
+from leaflets.outputs import ordinary_mode
 
 SCHEMA_REF = "../../schemas/leaflet.schema.json"  # content/<id>/<lang>.json, as the shipped leaflets have it
 TODO = "TODO: "
@@ -214,6 +215,7 @@ def write_new(path: Path, data: dict[str, Any]) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        os.chmod(temporary, ordinary_mode())
         try:
             os.link(temporary, path)  # fails if the file exists: no silent overwrite
         except FileExistsError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -112,3 +113,11 @@ def test_from_a_leaflet_that_does_not_exist_is_a_usage_error(content: Path):
     result = run_cli("new", "knee", "--from", "nothing-here", "--content", content, env=TODAY)
     assert result.code == 2 and "nothing-here" in result.stderr and "does not exist" in result.stderr, result
     assert list(content.iterdir()) == []
+
+
+def test_a_new_leaflet_is_an_ordinary_file_not_a_private_one(content: Path):
+    """mkstemp makes files only their owner can read; a leaflet is shared with the writer's team."""
+    assert run_cli("new", "carpal-tunnel-release", "--content", content, env=TODAY).code == 0
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert (content / "carpal-tunnel-release" / "en.json").stat().st_mode & 0o777 == 0o666 & ~mask
