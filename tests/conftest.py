@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,3 +53,24 @@ def brand_copy(tmp_path: Path, change: Any = None, name: str = "shop") -> Path:
         change(data)
     (folder / "brand.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
     return folder
+
+
+# --- the browser: Debian's chromium, driven by Playwright (no browser download) ------------------
+
+CHROMIUM = shutil.which("chromium") or "chromium"  # Debian's package, found on PATH
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for a test module; each test opens its own context or page."""
+    playwright_api = importlib.import_module("playwright.sync_api")
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail("chromium is not on PATH: scripts/setup.sh installs Debian's chromium package")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -6,7 +6,6 @@ Through the real CLI: `leaflets build --draft` of a leaflet with "about 1 in 10 
 
 from __future__ import annotations
 
-import importlib
 import json
 import subprocess
 from pathlib import Path
@@ -147,17 +146,11 @@ def test_builds_without_draft_show_no_findings(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 320])
-def test_draft_page_with_marks_passes_axe(draft_build: Path, width: int) -> None:
-    from test_web import CHROMIUM, CHROMIUM_ARGS, check_page, serve
+def test_draft_page_with_marks_passes_axe(browser: Any, draft_build: Path, width: int) -> None:
+    from test_web import check_page, serve
 
-    playwright_api = importlib.import_module("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser: Any = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            with serve(draft_build) as base:
-                seen = check_page(browser, base + "spinal-fusion.en.html", width)
-        finally:
-            browser.close()
+    with serve(draft_build) as base:
+        seen = check_page(browser, base + "spinal-fusion.en.html", width)
     assert 'class="finding"' in seen["page"]
 
 

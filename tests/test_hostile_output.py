@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib
 import json
 import re
 from pathlib import Path, PurePosixPath
@@ -298,32 +297,27 @@ def open_page(browser: Any, url: str) -> tuple[dict[str, Any], list[str]]:
 
 
 @pytest.mark.slow
-def test_csp_pages_load_logo_fonts_and_styles_in_chromium(tmp_path: Path, cli: Any) -> None:
+def test_csp_pages_load_logo_fonts_and_styles_in_chromium(browser: Any, tmp_path: Path, cli: Any) -> None:
     """Served over HTTP and opened as files (the folder works offline): no CSP violation, the logo,
     the brand's fonts and the styles all load. A page given an extra <style> and an off-site image
     shows that the policy is enforced, so "no violation" is not for want of a policy."""
-    from test_web import CHROMIUM, CHROMIUM_ARGS, serve
+    from test_web import serve
 
-    playwright_api = importlib.import_module("playwright.sync_api")
     out = tmp_path / "out"
     result = cli("build", ROOT / "content" / "pars-defect-repair", "--out", out, "--format", "html", "--draft")
     assert result.code == 0, result
     page_text = (out / "pars-defect-repair.en.html").read_text(encoding="utf-8")
     (out / "tampered.html").write_text(page_text.replace(
         "<body>", '<body><style>body { color: red; }</style><img src="https://example.org/x.png" alt="">'), "utf-8")
-    with playwright_api.sync_playwright() as playwright, serve(out) as base:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            for root in (base, out.resolve().as_uri() + "/"):
-                for name in ("pars-defect-repair.en.html", "index.html", "tampered.html"):
-                    seen, refused = open_page(browser, root + name)
-                    if name == "tampered.html":
-                        assert any("style" in m for m in refused) and any("example.org" in m for m in refused), refused
-                        continue
-                    assert refused == [], (root, name, refused)
-                    assert "Atkinson Hyperlegible Next" in seen["fonts"], (root, name, seen)
-                    assert seen["images"] and all(width > 0 for width in seen["images"]), (root, name, seen)
-                    assert seen["rules"] and seen["rules"][0] > 10, (root, name, seen)
-                    assert seen["family"].startswith('"Atkinson Hyperlegible Next"'), (root, name, seen)
-        finally:
-            browser.close()
+    with serve(out) as base:
+        for root in (base, out.resolve().as_uri() + "/"):
+            for name in ("pars-defect-repair.en.html", "index.html", "tampered.html"):
+                seen, refused = open_page(browser, root + name)
+                if name == "tampered.html":
+                    assert any("style" in m for m in refused) and any("example.org" in m for m in refused), refused
+                    continue
+                assert refused == [], (root, name, refused)
+                assert "Atkinson Hyperlegible Next" in seen["fonts"], (root, name, seen)
+                assert seen["images"] and all(width > 0 for width in seen["images"]), (root, name, seen)
+                assert seen["rules"] and seen["rules"][0] > 10, (root, name, seen)
+                assert seen["family"].startswith('"Atkinson Hyperlegible Next"'), (root, name, seen)

@@ -19,7 +19,7 @@ import pytest
 from babel.messages.pofile import read_po
 from conftest import ROOT, run_cli
 from lxml import html as lxml_html
-from test_web import browser, check_page, serve  # noqa: F401  (browser: the module-scoped fixture)
+from test_web import check_page, serve
 
 LOCALE = ROOT / "leaflets" / "locale"
 WELSH = ROOT / "content" / "spinal-fusion" / "cy.json"
@@ -121,7 +121,7 @@ def test_welsh_screen_pdf_passes_an_independent_pdfua_checker(welsh_build: Path)
 
 @pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 320])
-def test_welsh_web_page_passes_axe(browser: Any, welsh_build: Path, width: int) -> None:  # noqa: F811
+def test_welsh_web_page_passes_axe(browser: Any, welsh_build: Path, width: int) -> None:
     with serve(welsh_build) as base:
         found = check_page(browser, f"{base}/spinal-fusion.cy.html", width)
     assert '<html lang="cy"' in found["page"]

@@ -4,7 +4,6 @@ draft page passes axe in headless Chromium."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import subprocess
 from pathlib import Path
@@ -88,18 +87,12 @@ def test_build_draft_renders_broken_content_and_plain_build_refuses_it(tmp_path:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 320])
-def test_broken_draft_page_passes_axe(tmp_path: Path, width: int) -> None:
-    from test_web import CHROMIUM, CHROMIUM_ARGS, check_page, serve
+def test_broken_draft_page_passes_axe(browser: Any, tmp_path: Path, width: int) -> None:
+    from test_web import check_page, serve
 
-    playwright_api = importlib.import_module("playwright.sync_api")
     path = broken_leaflet(tmp_path / "content")
     out = tmp_path / "preview"
     assert run_cli("preview", path, "--out", out).code == 0
-    with playwright_api.sync_playwright() as playwright:
-        browser: Any = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            with serve(out) as base:
-                seen = check_page(browser, base + "pars-defect-repair.en.html", width)
-        finally:
-            browser.close()
+    with serve(out) as base:
+        seen = check_page(browser, base + "pars-defect-repair.en.html", width)
     assert 'class="missing"' in seen["page"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import http.client
-import importlib
 import json
 import os
 import queue
@@ -310,26 +309,21 @@ def test_serve_stops_cleanly_on_a_signal(tmp_path: Path, signum: int) -> None:
 
 
 @pytest.mark.slow
-def test_served_page_reloads_itself_in_a_browser_under_its_policy(served: tuple[Serving, Path]) -> None:
-    from test_web import CHROMIUM, CHROMIUM_ARGS
-    playwright_api = importlib.import_module("playwright.sync_api")
-
+def test_served_page_reloads_itself_in_a_browser_under_its_policy(browser: Any, served: tuple[Serving, Path]) -> None:
     server, path = served
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            refused: list[str] = []
-            page.on("console", lambda message: "Content Security Policy" in message.text
-                    and refused.append(message.text))
-            page.goto(server.url + PAGE, wait_until="load")
-            assert page.inner_text("h1") == "Spinal fusion"
-            leaflet(path.parent.parent, retitle("reloaded"))
-            # no reload by the test: the page's own script reloads it (a hang guard of 10 s)
-            page.wait_for_selector("h1:text-is('Spinal fusion reloaded')", timeout=10_000)
-            assert refused == [], refused
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        refused: list[str] = []
+        page.on("console", lambda message: "Content Security Policy" in message.text
+                and refused.append(message.text))
+        page.goto(server.url + PAGE, wait_until="load")
+        assert page.inner_text("h1") == "Spinal fusion"
+        leaflet(path.parent.parent, retitle("reloaded"))
+        # no reload by the test: the page's own script reloads it (a hang guard of 10 s)
+        page.wait_for_selector("h1:text-is('Spinal fusion reloaded')", timeout=10_000)
+        assert refused == [], refused
+    finally:
+        page.close()
 
 
 # --- preview: one folder per leaflet, emptied first ---------------------------------------------

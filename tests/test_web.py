@@ -11,10 +11,8 @@ import copy
 import functools
 import hashlib
 import http.server
-import importlib
 import json
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,9 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 AXE_SHA256 = "880970c081707360e64f34cea25ff91892f5bc95675b0776925b9709dd8a68bb"  # axe-core 4.10.3
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-CHROMIUM = shutil.which("chromium") or "chromium"  # Debian's package, found on PATH
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -253,19 +248,6 @@ def test_web_assets_are_the_brand_files() -> None:
 
 
 # --- in the browser ---------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    playwright_api = importlib.import_module("playwright.sync_api")
-    if shutil.which(CHROMIUM) is None:
-        pytest.fail("chromium is not on PATH: scripts/setup.sh installs Debian's chromium package")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
 
 def check_page(browser: Any, url: str, width: int, height: int = 900) -> dict[str, Any]:
     """Open ``url`` at ``width`` CSS px; assert zero axe violations, zero incomplete, no sideways scroll."""
