@@ -26,10 +26,6 @@ GRADED_SECTIONS = ["summary", "condition", "procedure", "benefits", "alternative
                    "risks", "recovery", "urgent_help", "questions", "contact", "disclaimer"]
 
 
-def supported(language: str) -> bool:
-    return language == "en" or language.startswith("en-")
-
-
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _SPLIT_PAIRS = re.compile(r"(?=(ia|io|iu|eo(?!p)|ua|uo|ii|ya|yo|ea$|iet|ienc))")
 _JOINED = re.compile(r"cia|tia|tio|sion|cio|gio|geo|cious|tious|gious|xio")
@@ -207,7 +203,7 @@ def _hard_sections(ctx: Context) -> dict[str, str]:
           "immediately subsequent to the procedure, contingent upon satisfactory haemodynamic parameters.",
       good="A physiotherapist will help you get up and walk soon after the operation, once you feel well enough.")
 def reading_grade(ctx: Context) -> Iterable[Hit]:
-    if not supported(ctx.language):
+    if not ctx.english:
         return
     limit, hard = ctx.thresholds["max-grade"], _hard_sections(ctx)
     for section, fk, smog, _count, _n in _section_grades(ctx):
@@ -231,7 +227,7 @@ def reading_grade(ctx: Context) -> Iterable[Hit]:
       good="Sometimes a screw is in the wrong place, comes loose or gets infected. You may then need another "
            "operation.")
 def smog_grade(ctx: Context) -> Iterable[Hit]:
-    if not supported(ctx.language):
+    if not ctx.english:
         return
     limit, minimum = ctx.thresholds["max-smog"], ctx.thresholds["min-readability-words"]
     hard = _hard_sections(ctx)
@@ -249,7 +245,7 @@ def smog_grade(ctx: Context) -> Iterable[Hit]:
       bad='"language": "cy"  (a Welsh leaflet: readability not measured)',
       good="Have a fluent reader check the text, then suppress this finding in the leaflet with that reason.")
 def readability_not_measured(ctx: Context) -> Iterable[Hit]:
-    if ctx.language and not supported(ctx.language):
+    if ctx.language and not ctx.english:
         yield Hit("/language", f"readability not measured for language {ctx.language}: the grade formulas "
                   f"support {SUPPORTED} only; have a fluent reader check it")
 
