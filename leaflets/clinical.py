@@ -47,10 +47,3 @@ def canonical(data: dict[str, Any]) -> bytes:
 def clinical_hash(data: dict[str, Any]) -> str:
     """SHA-256 (hex) of the clinical content: what an approval is bound to."""
     return hashlib.sha256(canonical(data)).hexdigest()
-
-
-def approval_hash(data: dict[str, Any]) -> str | None:
-    """The hash recorded in the leaflet's approval, if it has one that is a string."""
-    approval = data.get("approval")
-    value = approval.get("content_sha256") if isinstance(approval, dict) else None
-    return value if isinstance(value, str) else None
