@@ -301,7 +301,7 @@ def _register_the_writers_loop() -> None:
     from leaflets import cli_loop
 
     for command in (cli_loop.import_command, cli_loop.new_command, cli_loop.diff_command, cli_loop.approve_command,
-                    cli_loop.translate_pin):
+                    cli_loop.translate_pin, cli_loop.migrate_command):
         cli.add_command(command)
 
 

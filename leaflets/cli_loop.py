@@ -1,5 +1,5 @@
 """The writer's-loop commands of the ``leaflets`` command line: ``new``, ``import``, ``diff``,
-``approve`` and ``translate-pin``. Registered on the group in :mod:`leaflets.cli`; exit codes as
+``approve``, ``translate-pin`` and ``migrate``. Registered on the group in :mod:`leaflets.cli`; exit codes as
 there (0 done, 1 content problems, 2 usage problems). Heavy imports stay inside each command.
 """
 
@@ -211,3 +211,50 @@ def translate_pin(path: str, language: str | None) -> None:
         sys.exit(1)
     click.echo(f"pinned {path} to {record['language']}.json version {record['version']} "
                f"(content SHA-256 {record['content_sha256']})")
+
+
+@click.command("migrate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 if any file still needs migrating (for CI and pre-commit).")
+def migrate_command(paths: tuple[str, ...], check_only: bool) -> None:
+    """Upgrade leaflet files (or every <id>/<lang>.json in folders) from content format v1 to v2,
+    in place, keeping each file's layout: $schema is pointed at leaflet.v2.schema.json and each
+    frequency's "known" is removed (v2 knows a figure by its rate). Nothing is lost, and running it
+    again changes nothing. A valid approval or translation pin is kept for the unchanged content.
+
+    \b
+    Example:
+      leaflets migrate content/
+
+    Exits 0 when every file is v2 (or was migrated), 1 when a file could not be migrated (or, with
+    --check, still needs migrating), 2 for usage problems.
+    """
+    from pathlib import Path
+
+    from leaflets import content, migrate
+    from leaflets.errors import UsageError
+
+    try:
+        files = content.discover(list(paths))
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from exc
+    missing = [p for p in paths if not Path(p).exists() and not Path(p).is_symlink()]
+    if missing:
+        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+    results = migrate.migrate(files)
+    failed = [r for r in results if r.problem]
+    pending = [r for r in results if r.text is not None]
+    for result in failed:
+        click.echo(f"{result.display}: not migrated: {result.problem}", err=True)
+    if check_only:
+        for result in pending:
+            click.echo(f"{result.display}: needs migrating to content format v{migrate.FORMAT} "
+                       f"(run `leaflets migrate {result.display}`)", err=True)
+        sys.exit(1 if failed or pending else 0)
+    migrate.write(pending)
+    for result in pending:
+        click.echo(f"{result.display}: migrated to v{migrate.FORMAT}: {'; '.join(result.changed)}")
+    click.echo(f"{len(pending)} migrated, {len(results) - len(pending) - len(failed)} already v{migrate.FORMAT}"
+               + (f", {len(failed)} not migrated" if failed else ""))
+    sys.exit(1 if failed else 0)

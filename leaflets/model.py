@@ -110,10 +110,23 @@ class Frequency:
 
     @classmethod
     def from_data(cls, data: dict[str, Any], language: str = "en") -> Frequency:
-        if not data["known"]:
+        if "rate" not in data:  # v2: a frequency is known exactly when it has a rate
             return cls(known=False, words=data["note"], note=data["note"])
         rate = Rate(**data["rate"])
-        return cls(known=True, words=frequency_words(rate, data["band"], language), rate=rate, band=data["band"])
+        band = data.get("band") or computed_band(rate)
+        return cls(known=True, words=frequency_words(rate, band, language), rate=rate, band=band)
+
+
+def computed_band(rate: Rate) -> str | None:
+    """The band a rate falls in, when it falls in one: the writer need not state it."""
+    from leaflets.rules.numbers import band_of
+
+    if rate.kind == "between":
+        assert rate.percent_from is not None and rate.percent_to is not None
+        low, high = band_of(rate.percent_from), band_of(rate.percent_to)
+        return low if low == high else None
+    assert rate.percent is not None
+    return band_of(rate.percent)
 
 
 def frequency_words(rate: Rate, band: str, language: str = "en") -> str:
@@ -148,19 +161,16 @@ def _frequency(read: Reader, risk: dict[str, Any], pointer: str, language: str) 
     if problem is not None:
         return Frequency(known=False, words=problem)
     at = pointer + "/frequency"
-    known = data.get("known")
-    if not isinstance(known, bool):
-        return Frequency(known=False, words=read.missing("known", at + "/known") if "known" not in data
-                         else read.wrong("known", at + "/known", known, "true or false"))
-    if not known:
+    if "rate" not in data:
         note = read.text(data, "note", at + "/note")
         return Frequency(known=False, words=note, note=note)
-    band = read.text(data, "band", at + "/band")
+    band = read.text(data, "band", at + "/band") if "band" in data else None
     rate_data, problem = read.obj(data, "rate", at + "/rate")
     if problem is not None:
         return Frequency(known=True, words=problem, band=band)
     try:
         rate = Rate(**rate_data)
+        band = band or computed_band(rate)
         words = frequency_words(rate, band, language)
     except (TypeError, ValueError, ArithmeticError, AssertionError, AttributeError):
         return Frequency(known=True, words=read.problem("unreadable", "rate", at + "/rate", None), band=band)

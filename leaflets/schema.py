@@ -42,7 +42,11 @@ SCHEMA_CODES: dict[str, tuple[str, str]] = {
     "LS007": ("out-of-range", "A number or text is too large or too small."),
     "LS008": ("missing-item", "A list lacks an item it must have."),
     "LS009": ("conflicting-fields", "Fields that cannot be used together."),
+    "LS010": ("old-content-format", "The file is in an older content format (or names none): `leaflets migrate` upgrades it."),
 }
+
+# The schema a name means: "leaflet" is always the current content format (leaflets.migrate.FORMAT).
+_CURRENT = {"leaflet": "leaflet.v2"}
 
 _KEYWORD_CODES = {
     "required": "LS001", "additionalProperties": "LS002", "type": "LS003", "enum": "LS004", "const": "LS004",
@@ -61,14 +65,14 @@ def schema_dir() -> Path:
     """Schemas ship inside the package when installed, and sit at the top of a checkout."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "schemas", here.parent / "schemas"):
-        if (candidate / "leaflet.schema.json").is_file():
+        if (candidate / f"{_CURRENT['leaflet']}.schema.json").is_file():
             return candidate
     raise FileNotFoundError("the leaflets schemas folder is missing from this installation")
 
 
 @functools.cache
 def load_schema(name: str) -> dict[str, Any]:
-    with open(schema_dir() / f"{name}.schema.json", encoding="utf-8") as handle:
+    with open(schema_dir() / f"{_CURRENT.get(name, name)}.schema.json", encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     return schema
 
@@ -298,6 +302,28 @@ def compiled_says_valid(data: Any) -> bool:
     except JsonSchemaValueException:
         return False
     return True
+
+
+def format_finding(doc: Document) -> Finding | None:
+    """One LS010 finding when ``doc`` is not in the current content format, instead of the dozens of
+    schema errors an old file would give; None for a current one."""
+    from leaflets.migrate import FORMAT, SCHEMA_REF, format_of, looks_v1
+
+    version = format_of(doc.data)
+    if version == FORMAT:
+        return None
+    if version is None and not looks_v1(doc.data):
+        return None  # no $schema, or another one, and nothing of v1 in it: the schema says what is wrong
+    if version is not None and version > FORMAT:
+        message = (f"this file is in content format v{version}, newer than this version of leaflets reads "
+                   f"(v{FORMAT}): update leaflets")
+    else:
+        message = (f"this file is in content format v1; run `leaflets migrate {doc.display}` to upgrade it to "
+                   f"v{FORMAT} (nothing in it is lost), then validate again")
+        if version is None:
+            message += f"; or, if it is already v{FORMAT}, add \"$schema\": \"{SCHEMA_REF}\""
+    return doc.finding("LS010", message, "/$schema" if "$schema" in doc.data else "", severity=Severity.ERROR,
+                       rule=SCHEMA_CODES["LS010"][0])
 
 
 def check(doc: Document, name: str = "leaflet") -> list[Finding]:

@@ -1,4 +1,4 @@
-"""Compile schemas/leaflet.schema.json ahead of time into leaflets/_schema_check.py, a plain-Python
+"""Compile schemas/leaflet.v2.schema.json (the current content format) ahead of time into leaflets/_schema_check.py, a plain-Python
 validator that `leaflets validate` runs instead of importing jsonschema (about half its start-up).
 
     python scripts/compile_schema.py           # write leaflets/_schema_check.py
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = ROOT / "schemas" / "leaflet.schema.json"
+SCHEMA = ROOT / "schemas" / "leaflet.v2.schema.json"
 TARGET = ROOT / "leaflets" / "_schema_check.py"
 
 _SCHEMA_MAPS = {"properties", "patternProperties", "$defs"}  # name → subschema

@@ -435,7 +435,7 @@ def test_schema_is_valid_draft_2020_12_with_descriptions_everywhere():
 
     leaflet_schema = schema.load_schema("leaflet")
     Draft202012Validator.check_schema(leaflet_schema)
-    assert leaflet_schema["$id"].endswith("leaflet.schema.json")
+    assert leaflet_schema["$id"].endswith("leaflet.v2.schema.json")
 
     def walk(node, where):
         if isinstance(node, dict):
