@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-stamp  # inside the venv: removing .venv re-runs the set-up
 
-.PHONY: setup build validate test test-fast check bench docs clean
+.PHONY: setup build build-bilingual validate test test-fast check bench docs clean
 
 $(STAMP): pyproject.toml scripts/setup.sh
 	PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/setup.sh
@@ -16,6 +16,9 @@ setup: $(STAMP)
 
 build: $(STAMP)
 	$(PY) -m leaflets build content/ --out dist
+
+build-bilingual: $(STAMP)  # also <id>.cy-en.{print,screen}.pdf for leaflets in Welsh and English
+	$(PY) -m leaflets build content/ --out dist --bilingual en,cy
 
 validate: $(STAMP)
 	$(PY) -m leaflets validate content/

@@ -9,10 +9,17 @@ line. Precision is matched findings over all findings, recall matched over expec
 family (LR, LN, LD, LC, LH, LM) and overall; the findings left over are listed by code, so what the
 rules still get wrong is in view. Schema and file codes (LS, LF) count too: a corpus leaflet must
 be schema-valid, so any of those is a false positive.
+
+Two corpora: tests/fixtures/corpus/ (the eight leaflets the rules were tuned on) and
+tests/fixtures/corpus-heldout/ (leaflets written afterwards and never tuned on: the honest measure).
+``python bench/precision.py --corpus tests/fixtures/corpus-heldout`` measures one; without
+``--corpus`` (and from bench/run.py) both are measured. A corpus's own ``leaflets.toml``, when it has
+one, is the configuration its leaflets are checked with.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -22,25 +29,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+HELD_OUT = ROOT / "tests" / "fixtures" / "corpus-heldout"
 TODAY = "2026-06-01"  # the corpus's review dates are set against this day
 
 Key = tuple[str, str, int]  # (leaflet id, code, line)
 
 
-def expected() -> Counter[Key]:
+def expected(corpus: Path = CORPUS) -> Counter[Key]:
     """Every expected finding in the corpus, counted (two on one line with one code are two)."""
     out: Counter[Key] = Counter()
-    for path in sorted(CORPUS.glob("*/expected.json")):
+    for path in sorted(corpus.glob("*/expected.json")):
         for entry in json.loads(path.read_text(encoding="utf-8")):
             out[(path.parent.name, entry["code"], entry["line"])] += 1
     return out
 
 
-def found() -> Counter[Key]:
-    """Every finding `leaflets validate` reports on the corpus, run as a user runs it."""
-    files = [str(p) for p in sorted(CORPUS.glob("*/en.json"))]
+def found(corpus: Path = CORPUS) -> Counter[Key]:
+    """Every finding `leaflets validate` reports on the corpus, run as a user runs it (with the corpus's
+    own leaflets.toml, when it has one)."""
+    files = [str(p) for p in sorted(corpus.glob("*/en.json"))]
+    config = ["--config", str(corpus / "leaflets.toml")] if (corpus / "leaflets.toml").is_file() else []
     env = {**os.environ, "LEAFLETS_TODAY": TODAY, "NO_COLOR": "1"}
-    done = subprocess.run([sys.executable, "-m", "leaflets", "validate", "--format", "json", *files], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "leaflets", "validate", "--format", "json", *config, *files], cwd=ROOT,
                           env=env, capture_output=True, text=True)
     if done.returncode not in (0, 1):
         raise SystemExit(f"leaflets validate failed ({done.returncode}):\n{done.stderr}")
@@ -73,22 +83,36 @@ def table(true: Counter[Key], false_pos: Counter[Key], false_neg: Counter[Key]) 
     return lines
 
 
-def leftovers(title: str, bag: Counter[Key]) -> list[str]:
+def leftovers(title: str, bag: Counter[Key], corpus: Path = CORPUS) -> list[str]:
     lines = [f"{title} ({sum(bag.values())}):"]
+    where = corpus.relative_to(ROOT).as_posix() if corpus.is_relative_to(ROOT) else str(corpus)
     for (leaflet, code, line), n in sorted(bag.items(), key=lambda item: (item[0][1], item[0][0], item[0][2])):
-        lines.append(f"  {code}  tests/fixtures/corpus/{leaflet}/en.json:{line}" + (f"  (x{n})" if n > 1 else ""))
+        lines.append(f"  {code}  {where}/{leaflet}/en.json:{line}" + (f"  (x{n})" if n > 1 else ""))
     return lines
 
 
-def main(runs: int = 1) -> None:  # noqa: ARG001  (bench/run.py passes runs; one run is exact)
-    true, false_pos, false_neg = compare(expected(), found())
-    leaflets = len(list(CORPUS.glob("*/en.json")))
-    print(f"precision: content rules on the corpus ({leaflets} leaflets in tests/fixtures/corpus/, "
-          f"LEAFLETS_TODAY={TODAY})")
+def measure(corpus: Path) -> None:
+    true, false_pos, false_neg = compare(expected(corpus), found(corpus))
+    leaflets = len(list(corpus.glob("*/en.json")))
+    where = corpus.relative_to(ROOT).as_posix() if corpus.is_relative_to(ROOT) else str(corpus)
+    print(f"precision: content rules on the corpus ({leaflets} leaflets in {where}/, LEAFLETS_TODAY={TODAY})")
     print("\n".join(table(true, false_pos, false_neg)))
-    print("\n".join(leftovers("false positives (found, not expected)", false_pos)))
-    print("\n".join(leftovers("false negatives (expected, not found)", false_neg)))
+    print("\n".join(leftovers("false positives (found, not expected)", false_pos, corpus)))
+    print("\n".join(leftovers("false negatives (expected, not found)", false_neg, corpus)))
+
+
+def main(runs: int = 1, corpus: Path | None = None) -> None:  # noqa: ARG001  (bench/run.py passes runs)
+    for folder in [corpus] if corpus else [CORPUS, HELD_OUT]:
+        if folder is not corpus and not folder.is_dir():
+            continue
+        measure(folder.resolve())
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, help="a corpus folder (<id>/en.json + <id>/expected.json); "
+                        "default: both shipped corpora")
+    arguments = parser.parse_args()
+    if arguments.corpus and not arguments.corpus.is_dir():
+        parser.error(f"--corpus {arguments.corpus}: not a folder")
+    main(corpus=arguments.corpus)

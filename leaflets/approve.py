@@ -68,7 +68,7 @@ def approve(path: str, name: str, role: str, date: dt.date, config: Any = None) 
         return Approved(report, sources)
     doc = content.load(file)
     approval = {"name": name.strip(), "role": role.strip(), "date": date.isoformat(),
-                "content_sha256": clinical_hash(doc.data)}
+                "content_sha256": clinical_hash(doc.data, file.parent)}
     text = approved_text(doc, approval)
     after = content.parse(content.Document(path=file, display=doc.display), text.encode("utf-8"))
     findings = check_document(after, config)

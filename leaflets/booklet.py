@@ -51,8 +51,11 @@ def pages_to_add(page_count: int) -> int:
     return -page_count % 4
 
 
-def saddle_stitch_order(page_count: int) -> list[tuple[int, int]]:
-    """The (left, right) 1-based page numbers of each sheet side, front then back, sheet by sheet."""
+def saddle_stitch_order(page_count: int, *, right_to_left: bool = False) -> list[tuple[int, int]]:
+    """The (left, right) 1-based page numbers of each sheet side, front then back, sheet by sheet.
+
+    A right-to-left booklet (Arabic, Urdu) is bound on its right edge and opened from the left: every
+    sheet side is the mirror of the left-to-right one, so its first page is on the left of the cover."""
     if page_count < 4 or page_count % 4:
         raise BookletError(f"{page_count} pages: a saddle-stitched booklet needs a multiple of 4 "
                            f"(add {pages_to_add(max(page_count, 1))} useful pages)")
@@ -60,7 +63,7 @@ def saddle_stitch_order(page_count: int) -> list[tuple[int, int]]:
     for sheet in range(page_count // 4):
         spreads.append((page_count - 2 * sheet, 2 * sheet + 1))
         spreads.append((2 * sheet + 2, page_count - 2 * sheet - 1))
-    return spreads
+    return [(right, left) for left, right in spreads] if right_to_left else spreads
 
 
 def impose(src: str | Path, dst: str | Path, *, crop_marks: bool = False) -> int:
@@ -74,7 +77,8 @@ def impose(src: str | Path, dst: str | Path, *, crop_marks: bool = False) -> int
     return sides
 
 
-def impose_bytes(src: str | Path | bytes, *, crop_marks: bool = False) -> tuple[bytes, int]:
+def impose_bytes(src: str | Path | bytes, *, crop_marks: bool = False, right_to_left: bool = False,
+                 ) -> tuple[bytes, int]:
     """The imposed booklet of ``src`` (a PDF file, or a PDF's bytes) as PDF bytes (not yet written, so
     it can be preflighted first) and the number of sheet sides.
 
@@ -94,7 +98,7 @@ def impose_bytes(src: str | Path | bytes, *, crop_marks: bool = False) -> tuple[
         raise BookletError(f"{where}cannot read the leaflet PDF: {exc}") from exc
     with source, pikepdf.new() as out:
         count = len(source.pages)
-        spreads = saddle_stitch_order(count)
+        spreads = saddle_stitch_order(count, right_to_left=right_to_left)
         x0, y0, x1, y1 = _trim(source.pages[0])
         sheet = Sheet(2 * (x1 - x0), y1 - y0, crop_marks, _stamp(source))
         for left, right in spreads:

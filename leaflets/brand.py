@@ -24,7 +24,7 @@ import contextlib
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -129,10 +129,26 @@ class FontFace:
 
 
 @dataclass(frozen=True, slots=True)
+class Fallback:
+    """A typeface for a script the main one lacks (``typeface.fallbacks``): regular and bold only,
+    as Arabic and the Indic scripts have no italic (a renderer slants the regular face)."""
+
+    family: str
+    script: str  # ISO 15924, e.g. "Arab"
+    faces: tuple[FontFace, ...]
+    licence: Path
+
+
+@dataclass(frozen=True, slots=True)
 class Typeface:
     family: str
     faces: tuple[FontFace, ...]
     licence: Path
+    fallbacks: tuple[Fallback, ...] = ()
+
+    def families(self) -> tuple[str, ...]:
+        """The CSS font-family list, main family first: each character comes from the first that has it."""
+        return (self.family, *(fallback.family for fallback in self.fallbacks))
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,11 +176,21 @@ class Brand:
     web_base: str | None = None
     icc_profile: Path | None = None
     output_condition: DeclaredCondition | None = None  # what icc_profile characterises (brand.json)
+    # statement (accessible_formats, consent, feedback) → language → its wording (brand.json "statements")
+    statements: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
+    # local slot → its text, or language → text (brand.json "slots"): what the brand fills in (leaflets.slots)
+    slots: dict[str, Any] = field(default_factory=dict, hash=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     @property
     def display(self) -> str:
         return display_path(self.folder / BRAND_FILE)
+
+    def statement(self, key: str, language: str) -> str | None:
+        """The brand's wording of statement ``key`` for ``language`` ("en-GB" takes "en" when the brand
+        has no "en-GB"), or None: then the leaflet gets the built-in wording (leaflets.statements)."""
+        wording = self.statements.get(key, {})
+        return wording.get(language) or wording.get(language.split("-")[0].lower())
 
     @property
     def paper_mm(self) -> tuple[int, int]:
@@ -176,8 +202,11 @@ class Brand:
         return path.relative_to(self.folder).as_posix()
 
     def assets(self) -> list[Path]:
-        """Every file a web page links to: logo, fonts and the font licence."""
-        return [self.logo, *(face.path for face in self.typeface.faces), self.typeface.licence]
+        """Every file a web page links to: logo, fonts (fallbacks included) and the font licences."""
+        files = [self.logo, *(face.path for face in self.typeface.faces), self.typeface.licence]
+        for fallback in self.typeface.fallbacks:
+            files += [*(face.path for face in fallback.faces), fallback.licence]
+        return list(dict.fromkeys(files))  # one licence may cover several fallbacks
 
     def logo_svg(self, *, cmyk: bool = False) -> str:
         """The logo as checked SVG text; with ``cmyk`` every colour is rewritten as ``device-cmyk()``."""
@@ -187,7 +216,8 @@ class Brand:
         return str(self._cache[key])
 
     def glyphs(self) -> frozenset[int]:
-        """Code points every face of the typeface has a glyph for."""
+        """Code points the typeface can draw in every face: those every face of the main typeface
+        has, and those every face of one fallback has (a fallback's italic is its slanted regular)."""
         if "glyphs" not in self._cache:
             self._cache["glyphs"] = _coverage(self)
         return frozenset(self._cache["glyphs"])
@@ -214,15 +244,18 @@ class Brand:
             line_start = text.rfind("\n", 0, at) + 1
             line_end = text.find("\n", at) if "\n" in text[at:] else len(text)
             excerpt = text[max(line_start, at - 30):min(line_end, at + 30)]
+            fallbacks = ", ".join(f"\"{fallback.family}\"" for fallback in self.typeface.fallbacks)
+            also = f" (and its fallbacks {fallbacks})" if fallbacks else ""
             raise MissingGlyphsError(
-                f"{where}: the typeface \"{self.typeface.family}\" of brand {self.display} has no glyph for "
+                f"{where}: the typeface \"{self.typeface.family}\"{also} of brand {self.display} has no glyph for "
                 f"{shown}{more} (first in \"{excerpt}\"): use a brand whose typeface covers this language"
             )
 
 
 def _needs_no_glyph(char: str) -> bool:
     # Line breaks, tabs, soft hyphens, joiners and direction marks are never drawn.
-    return char in "\n\r\t\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+    # Bidi isolates (U+2066–U+2069) the templates put around numbers in right-to-left text included.
+    return char in "\n\r\t\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2066\u2067\u2068\u2069\ufeff"
 
 
 # --- loading -----------------------------------------------------------------------------------
@@ -325,6 +358,7 @@ def _build(folder: Path, display: str, data: dict[str, Any]) -> Brand:
              FontFace(400, "italic", asset(face["italic"], "typeface.italic", MAX_FONT_BYTES))]
     if "bold_italic" in face:
         faces.append(FontFace(700, "italic", asset(face["bold_italic"], "typeface.bold_italic", MAX_FONT_BYTES)))
+    fallbacks = _fallbacks(face, asset, display)
     brand = Brand(
         name=folder.name,
         folder=folder,
@@ -333,18 +367,38 @@ def _build(folder: Path, display: str, data: dict[str, Any]) -> Brand:
         logo_alt=data["logo"]["alt"],
         colours=colours,
         typeface=Typeface(face["family"], tuple(faces),
-                          asset(face["licence"], "typeface.licence", MAX_LICENCE_BYTES)),
+                          asset(face["licence"], "typeface.licence", MAX_LICENCE_BYTES), fallbacks),
         contact=BrandContact(**data["contact"]),
         paper=data.get("paper", "A4"),
         web_base=data.get("web_base"),
         icc_profile=asset(data["icc_profile"], "icc_profile", MAX_ICC_BYTES) if "icc_profile" in data else None,
         output_condition=DeclaredCondition(**data["output_condition"]) if "output_condition" in data else None,
+        slots=dict(data.get("slots", {})),
+        statements={key: dict(wording) for key, wording in data.get("statements", {}).items()},
     )
     if brand.icc_profile is not None:
         _check_icc(brand.icc_profile, f"{display}: icc_profile {brand.relative(brand.icc_profile)}")
     brand.glyphs()  # a font that cannot be read fails here, naming the file
     brand.logo_svg(cmyk=True)  # a logo that cannot be printed in CMYK fails here
     return brand
+
+
+def _fallbacks(face: dict[str, Any], asset: Callable[[str, str, int], Path], display: str) -> tuple[Fallback, ...]:
+    """``typeface.fallbacks``, each family named once and never the main family's name (CSS would
+    take the second @font-face of a name as another face of the first, not as a fallback)."""
+    seen = {face["family"].casefold(): "typeface.family"}
+    out = []
+    for index, spec in enumerate(face.get("fallbacks", ())):
+        where = f"typeface.fallbacks[{index}]"
+        if spec["family"].casefold() in seen:
+            raise BrandError(f"{display}: {where}.family \"{spec['family']}\" is already the name of "
+                             f"{seen[spec['family'].casefold()]}: give each typeface its own family name")
+        seen[spec["family"].casefold()] = f"{where}.family"
+        out.append(Fallback(spec["family"], spec["script"],
+                            (FontFace(400, "normal", asset(spec["regular"], f"{where}.regular", MAX_FONT_BYTES)),
+                             FontFace(700, "normal", asset(spec["bold"], f"{where}.bold", MAX_FONT_BYTES))),
+                            asset(spec["licence"], f"{where}.licence", MAX_LICENCE_BYTES)))
+    return tuple(out)
 
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -413,8 +467,16 @@ _FONT_TABLES = ("head", "hhea", "maxp", "cmap", "hmtx", "name", "OS/2", "post")
 
 
 def _coverage(brand: Brand) -> frozenset[int]:
+    covered = set(_common(brand, brand.typeface.faces))
+    for fallback in brand.typeface.fallbacks:
+        covered |= _common(brand, fallback.faces)
+    return frozenset(covered)
+
+
+def _common(brand: Brand, faces: tuple[FontFace, ...]) -> frozenset[int]:
+    """The code points every one of ``faces`` has."""
     common: set[int] | None = None
-    for face in brand.typeface.faces:
+    for face in faces:
         try:
             cmap = _font_cmap(face.path)
         except Exception as exc:  # noqa: BLE001 - fontTools raises anything on a malformed font

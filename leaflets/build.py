@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from leaflets import check, content, incremental, manifest, outputs, publish
+from leaflets import bilingual, check, content, further, incremental, manifest, outputs, publish, slots
 from leaflets.config import Config
 from leaflets.config import load as load_config
 from leaflets.errors import BuildError
@@ -74,6 +74,7 @@ class BuildResult:
     rendered: list[str] = field(default_factory=list)  # a leaflet's files rendered and written by this build
     reused: list[str] = field(default_factory=list)  # a leaflet's files left from the last build: nothing changed
     manifest: str = MANIFEST  # the manifest written: a shard's is its part manifest
+    notes: list[str] = field(default_factory=list)  # what was left out and why, not an error (--bilingual)
 
     @property
     def ok(self) -> bool:
@@ -91,6 +92,7 @@ class Options:
     booklet: bool = False
     force: bool = False  # render everything, reusing nothing (see leaflets.incremental)
     shard: Shard | None = None  # build only this shard's leaflets (see leaflets.shards)
+    bilingual: tuple[str, str] | None = None  # also one PDF per leaflet in both languages (leaflets.bilingual)
 
     def kinds(self) -> list[Kind]:
         every: tuple[Kind, ...] = ("html", "screen", "print", "large-print")
@@ -102,7 +104,8 @@ class Options:
 def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Sequence[str] = DEFAULT_FORMATS,
           profiles: Sequence[str] = PDF_PROFILES, brand: str = "default", jobs: int | None = None,
           draft: bool = False, crop_marks: bool = False, booklet: bool = False,
-          config: Config | None = None, force: bool = False, shard: Shard | None = None) -> BuildResult:
+          config: Config | None = None, force: bool = False, shard: Shard | None = None,
+          bilingual: str | None = None) -> BuildResult:
     """Build every leaflet under ``paths`` into ``out_dir``, checked with ``config`` (the CLI's, as
     ``validate`` would use it; the nearest configuration file when None). Raises BuildError or
     UsageError for usage problems; content and render problems are in the result.
@@ -112,12 +115,19 @@ def build(paths: Sequence[str], out_dir: str | os.PathLike[str], *, formats: Seq
 
     An output whose key and file still match the last build's manifest is reused, not rendered
     (:mod:`leaflets.incremental`); ``force`` renders every one. ``shard`` builds only that shard's
-    leaflets, with a part manifest (:mod:`leaflets.shards`)."""
+    leaflets, with a part manifest (:mod:`leaflets.shards`). ``bilingual`` ("en,cy") also builds one PDF
+    per leaflet given in both languages, side by side (:mod:`leaflets.bilingual`)."""
     _check_choices(formats, OUTPUT_FORMATS, "format")
     _check_choices(profiles, PROFILE_CHOICES, "profile")
-    options = Options(formats, profiles, draft, crop_marks, booklet, force, shard)
+    pair = _bilingual_pair(bilingual, formats, profiles) if bilingual is not None else None
+    options = Options(formats, profiles, draft, crop_marks, booklet, force, shard, pair)
     the_brand = load_brand(brand)
+    if pair is not None:  # (here ``bilingual`` is the option's text, not the module)
+        from leaflets.bilingual import check_paper
+
+        check_paper(the_brand)
     config = config if config is not None else load_config()  # ConfigError is a UsageError
+    config = config.checking_for(the_brand.folder)  # its slots are this brand's to fill (LL001)
     out = Path(out_dir)
     outputs.check_outside(out, paths)
     with outputs.claim(out) as leftovers:  # checked and locked before minutes of rendering; see leaflets.outputs
@@ -139,6 +149,8 @@ def _build_into(out: Path, paths: Sequence[str], the_brand: Brand, options: Opti
                                   "own, then copy them together and run leaflets merge-manifests")
     previous = manifest.previous_outputs(out, result.manifest)
     plan = _plan(paths, the_brand, options, config, result)
+    built = {(r.leaflet.id, r.leaflet.language) for r in plan.requests if r.kind == "html"}
+    plan.requests = further.link_pages(plan.requests, built | {(page.id, page.language) for page in plan.elsewhere})
     brand_sha256 = incremental.folder_fingerprint(str(the_brand.folder))
     todo = incremental.split(out, plan.requests, incremental.previous_entries(out / result.manifest),
                              brand_sha256=brand_sha256, force=options.force, imposes=the_brand.paper == "A5")
@@ -179,6 +191,7 @@ def _plan(paths: Sequence[str], the_brand: Brand, options: Options, config: Conf
     checks every file too, but reports only its own: the others' web pages are on its index."""
     plan = Plan()
     requests, dropped = plan.requests, plan.dropped
+    checked: list[bilingual.Checked] = []  # every file as checked, for the bilingual PDFs
     documents = [content.load(path) for path in content.discover(list(paths))]
     plan.content_sha256 = incremental.content_sha256(
         (doc.display, incremental.sha256(doc.text.encode("utf-8", "surrogatepass"))) for doc in documents)
@@ -187,6 +200,7 @@ def _plan(paths: Sequence[str], the_brand: Brand, options: Options, config: Conf
         findings = check.check_document(doc, config) + clashes.get(doc.display, [])
         key = leaflet_key(doc.data, doc.display)
         refused = any(f.is_error for f in findings) and not (options.draft and doc.usable) or doc.display in clashes
+        checked.append(bilingual.Checked(doc, findings, refused))
         if options.shard and not options.shard.owns(*key):
             if not refused and "html" in options.formats:
                 page = prepare(doc, ["html"], the_brand, draft=options.draft)
@@ -209,7 +223,30 @@ def _plan(paths: Sequence[str], the_brand: Brand, options: Options, config: Conf
             result.renamed.append(f"{doc.display}: its id or language is not usable as a file name, so this draft's "
                                   f"outputs are named {output_path(key[0][1:], key[1], 'html')[:-5]}.* after its path")
         requests += prepared
+    if options.bilingual:
+        pairs = bilingual.plan(checked, options.bilingual, options.kinds(), the_brand,
+                               lambda doc: _model(doc, the_brand, options), draft=options.draft,
+                               crop_marks=options.crop_marks, shard=options.shard)
+        requests += pairs.requests
+        result.failures += pairs.failures
+        result.notes += pairs.skipped
     return plan
+
+
+def _model(doc: content.Document, the_brand: Brand, options: Options) -> Leaflet | str:
+    """A checked document's model as its own outputs get it (the brand's slots filled, related leaflets
+    named: :func:`prepare`), or why it has none."""
+    prepared = prepare(doc, ["print"], the_brand, draft=options.draft)
+    return prepared if isinstance(prepared, str) else prepared[0].leaflet
+
+
+def _bilingual_pair(value: str, formats: Sequence[str], profiles: Sequence[str]) -> tuple[str, str]:
+    """The two languages of ``--bilingual``, in page order; BuildError when it cannot make a PDF."""
+    pair = bilingual.parse(value)
+    if "pdf" not in formats or not set(profiles) & set(bilingual.PROFILES):
+        raise BuildError(f"--bilingual {value} makes {' and '.join(bilingual.PROFILES)} PDFs: ask for pdf in "
+                         f"--format and screen or print in --profile")
+    return pair
 
 
 def prepare(doc: content.Document, kinds: Sequence[Kind], the_brand: Brand, *, draft: bool,
@@ -220,12 +257,17 @@ def prepare(doc: content.Document, kinds: Sequence[Kind], the_brand: Brand, *, d
     draft's ``findings`` go with each request, to be marked and listed in it (leaflets.render.marks)."""
     if (why := unnamed(leaflet_key(doc.data, doc.display), doc.display, doing)) is not None:
         return why  # a draft whose id, language and path give no safe name
-    leaflet = model_or_failure(doc.data, doc.display, doc.text, draft=draft)
+    filled = slots.for_brand(doc.data, the_brand.slots, the_brand.name, doc.display, draft=draft)
+    if isinstance(filled, str):
+        return filled  # a slot the brand does not fill: never printed with its braces
+    data, edits = filled  # the brand's local details in the text (leaflets.slots)
+    leaflet = model_or_failure(data, doc.display, doc.text, draft=draft)
     if isinstance(leaflet, str):
         return leaflet
+    leaflet = further.resolve(leaflet, doc.path)  # related leaflets' titles, from the folders beside it
     from leaflets.render.marks import draft_findings
 
-    shown = draft_findings(findings, doc.display) if draft else ()
+    shown = slots.move_findings(draft_findings(findings, doc.display), edits) if draft else ()
     large = output_path(leaflet.id, leaflet.language, "large-print") if "large-print" in kinds else ""
     return [RenderRequest(doc.display, leaflet, str(the_brand.folder), kind, draft, crop_marks,
                           booklet and kind == "print", findings=shown,
@@ -235,7 +277,7 @@ def prepare(doc: content.Document, kinds: Sequence[Kind], the_brand: Brand, *, d
 
 def _targets(rendered: list[Rendered], the_brand: Brand, options: Options) -> list[str]:
     """Every file the write phase may write, so that one it cannot take fails before any is written."""
-    names = [output_path(item.request.leaflet.id, item.request.leaflet.language, kind) for item in rendered
+    names = [output_path(item.request.leaflet.id, item.request.languages, kind) for item in rendered
              if not item.error for kind in [item.request.kind] + (["booklet"] if item.request.booklet else [])]
     if "html" in options.formats:
         names += ["index.html"] + [relative for _source, relative in publish.web_assets(the_brand)]

@@ -32,7 +32,11 @@ def cli() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes to check many files with [default: the number of cores; "
                    "fewer than 48 files are always checked in one].")
-def validate(paths: tuple[str, ...], fmt: str, output, config_path: str | None, jobs: int | None) -> None:
+@click.option("--brand", "brands", multiple=True, metavar="NAME_OR_PATH",
+              help="A brand (a name in brands/ or a brand folder) that must fill the leaflets' local slots "
+                   "such as {ward_phone}; repeat for several [default: every brand in brands/].")
+def validate(paths: tuple[str, ...], fmt: str, output, config_path: str | None, jobs: int | None,
+             brands: tuple[str, ...]) -> None:
     """Check leaflets (files or folders; default content/) and report every problem.
 
     Exits 0 when there are no errors (warnings allowed), 1 when there are, 2 for usage problems
@@ -42,11 +46,25 @@ def validate(paths: tuple[str, ...], fmt: str, output, config_path: str | None, 
     from leaflets.errors import UsageError
 
     try:
-        report, sources = check_paths(list(paths) or ["content"], load_settings(config_path), jobs=jobs)
+        settings = load_settings(config_path)
+        if brands:
+            settings.brands = tuple(str(folder) for folder in _brand_folders(brands))
+        report, sources = check_paths(list(paths) or ["content"], settings, jobs=jobs)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
     emit(report, sources, fmt, output, "leaflets validate")
     sys.exit(1 if report.has_errors else 0)
+
+
+def _brand_folders(brands: tuple[str, ...]) -> list:
+    """The brand folders ``validate --brand`` names; UsageError (exit 2) for one that is not a brand."""
+    from leaflets.errors import UsageError
+    from leaflets.slots import brand_folders
+
+    try:
+        return brand_folders(brands)
+    except ValueError as exc:
+        raise UsageError(f"--brand: {exc}") from exc
 
 
 @cli.command()
@@ -157,10 +175,13 @@ def _comma_list(_ctx, _param, value: str) -> tuple[str, ...]:
 @click.option("--shard", "shard_text", metavar="I/N",
               help="Build only shard I of N (a stable partition by leaflet, for CI matrices) into --out, with "
                    "the part manifest manifest.shard-I-of-N.json; join the parts with merge-manifests.")
+@click.option("--bilingual", metavar="LANG,LANG",
+              help="Also build one PDF per leaflet given in both languages (e.g. en,cy): parallel columns, Welsh "
+                   "on the left, as <id>.cy-en.<profile>.pdf. The translation must be pinned and up to date.")
 @config_option
 def build(paths: tuple[str, ...], out_dir: str, formats: tuple[str, ...], profiles: tuple[str, ...], brand: str,
           jobs: int | None, draft: bool, crop_marks: bool, booklet: bool, force: bool, shard_text: str | None,
-          config_path: str | None) -> None:
+          bilingual: str | None, config_path: str | None) -> None:
     """Render leaflets (files or folders; default content/) to web pages and PDFs.
 
     Outputs unchanged since the last build into --out (same content, brand, templates, tool and
@@ -169,6 +190,8 @@ def build(paths: tuple[str, ...], out_dir: str, formats: tuple[str, ...], profil
     Content with errors is refused (exit 1) unless --draft. Exits 1 when content is refused or a
     render fails, 2 for usage problems (unknown format or profile, bad brand, an --out folder that
     cannot be written or is inside the content, another build writing into the same folder).
+    With --bilingual, a pair whose translation is not pinned, stale or different in its figures exits
+    1; a leaflet in only one of the two languages is skipped with a note; none in both exits 2.
     """
     from leaflets import build as builder
     from leaflets.errors import UsageError
@@ -179,7 +202,7 @@ def build(paths: tuple[str, ...], out_dir: str, formats: tuple[str, ...], profil
         shard = Shard.parse(shard_text) if shard_text is not None else None
         result = builder.build(list(paths) or ["content"], out_dir, formats=formats, profiles=profiles,
                                brand=brand, jobs=jobs, draft=draft, crop_marks=crop_marks, booklet=booklet,
-                               config=load_settings(config_path), force=force, shard=shard)
+                               config=load_settings(config_path), force=force, shard=shard, bilingual=bilingual)
     except (UsageError, builder.BuildError) as exc:
         raise click.UsageError(str(exc)) from exc
     if result.refused:
@@ -196,6 +219,8 @@ def build(paths: tuple[str, ...], out_dir: str, formats: tuple[str, ...], profil
         click.echo(f"warning: {out_dir}/{kept}", err=True)
     for renamed in result.renamed:
         click.echo(f"warning: {renamed}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     part = f" for shard {shard.index}/{shard.count}" if shard else ""
     click.echo(f"built {len(result.outputs)} file(s) into {out_dir}{part}: {len(result.rendered)} rendered, "
                f"{len(result.reused)} reused (unchanged since the last build); see {out_dir}/{result.manifest}")

@@ -9,6 +9,8 @@ walking up from the current folder, or from the file given with ``--config``::
     "content/*/cy.json" = ["LH010"]
     [thresholds]
     max-grade = 8
+    [severity]                       # code -> "error", "warning" or "info"
+    LN008 = "error"                  # e.g. make a figure with no cited source fail the check
 
 Every problem (an unknown key, an unknown code, a threshold of the wrong type) is collected and
 raised together as one :class:`ConfigError`, which the CLI turns into exit code 2.
@@ -16,6 +18,7 @@ raised together as one :class:`ConfigError`, which the CLI turns into exit code 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 import os
@@ -39,7 +42,8 @@ THRESHOLDS: dict[str, tuple[float | int, type, str]] = {
     "min-passive-sentences": (20, int, "leaflets with fewer sentences than this are not checked for passives"),
 }
 
-KEYS = {"select", "ignore", "per-file-ignores", "thresholds"}
+KEYS = {"select", "ignore", "per-file-ignores", "thresholds", "severity"}
+SEVERITIES = ("error", "warning", "info")
 
 
 class ConfigError(UsageError):
@@ -54,9 +58,20 @@ class Config:
     thresholds: dict[str, Any] = field(default_factory=lambda: {k: v[0] for k, v in THRESHOLDS.items()})
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to this
     source: str = ""  # the file it came from, for messages; "" for the defaults
+    # A project's own severity for a code ("LN008" = "error"): a finding the rules report as info by
+    # default (a figure with no cited source) can be made to fail the check where a project requires it.
+    severity: dict[str, str] = field(default_factory=dict)
     # The day the date rules (LD) compare with: resolved once, by the CLI (LEAFLETS_TODAY or the
     # clock), and carried with the rest of the settings to every check, in every process.
     today: dt.date = field(default_factory=dt.date.today)
+    # The brands whose slot values the LL rules check against (names in brands/ or brand folders): the
+    # build's own brand in a build; `validate --brand`; empty for every brand in brands/ (leaflets.slots).
+    brands: tuple[str, ...] = ()
+
+    def checking_for(self, brand_folder: str | os.PathLike[str]) -> Config:
+        """This configuration with the LL rules (leaflets.slots) checking against one brand only: the brand
+        a build, preview or serve renders with (a brand given by path counts, though not in brands/)."""
+        return dataclasses.replace(self, brands=(str(brand_folder),))
 
     def enabled(self, code: str, path: str | os.PathLike[str] = "") -> bool:
         """Whether content rule ``code`` runs on the file at ``path``."""
@@ -182,6 +197,18 @@ def parse(table: Any, file: Path, where: str = "") -> Config:
                 problems.append(f"{prefix}thresholds: {name} must be greater than 0, not {value!r}")
             else:
                 config.thresholds[name] = value
+    levels = table.get("severity", {})
+    if not isinstance(levels, dict):
+        problems.append(f"{prefix}severity must be a table of CODE = \"error\" | \"warning\" | \"info\"")
+    else:
+        for code, level in levels.items():
+            if code not in known:
+                problems.append(f"{prefix}severity: \"{code}\" is not a rule code whose severity can be set "
+                                "(see `leaflets rules`)")
+            elif level not in SEVERITIES:
+                problems.append(f"{prefix}severity: {code} must be \"error\", \"warning\" or \"info\", not {level!r}")
+            else:
+                config.severity[code] = level
     if problems:
         raise ConfigError("\n".join(problems))
     return config

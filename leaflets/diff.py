@@ -9,8 +9,10 @@ marked, and the metadata (version, status, dates) for the record. Only wording c
 
 Risks and alternatives are matched by name (any case and spacing). A risk that disappears while
 another appears with the same frequency and a similar name or text (difflib ratio ≥ 0.6) is reported
-as renamed, so its wording is compared, not shown as one removed and one added. The schema has no
-"serious" flag on a risk, so none is compared.
+as renamed, so its wording is compared, not shown as one removed and one added. A risk marked serious
+or no longer serious is a clinical change (consent guidance: serious risks must be told however rare);
+a risk moved to another group is for the record. Outcomes (benefit and success figures) are matched by
+their words: one added, removed or with a changed figure is clinical.
 
 Either side may be ``PATH@REV``: the file as git has it at revision REV (``git show REV:PATH``).
 """
@@ -38,7 +40,8 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 META = ("id", "language", "version", "status", "last_reviewed", "next_review")
 PROSE_SECTIONS = ["title", "summary", "condition", "procedure", "benefits", "preparation", "on_the_day", "recovery",
                   "urgent_help", "questions", "glossary", "contact", "disclaimer", "authors"]
-NOT_WORDS = {"symptoms", "phone", "email", "web", "url", "kind", "band", "rate", "known", "no_treatment"}
+NOT_WORDS = {"symptoms", "phone", "email", "web", "url", "kind", "band", "rate", "known", "no_treatment", "per",
+             "group", "serious"}
 
 
 @dataclass
@@ -176,14 +179,20 @@ def frequency(risk: dict[str, Any]) -> str:
     freq = risk.get("frequency")
     if not isinstance(freq, dict):
         return "none given"
-    if freq.get("known") is not True:
+    if "rate" not in freq:  # v2 (and v1, where "known": true always came with a rate)
         return "no figure"
+    return _figure_words(freq) + (f" of {freq['per']}" if freq.get("per", "people") != "people" else "") + (
+        f" {freq['within']}" if isinstance(freq.get("within"), str) else "")
+
+
+def _figure_words(freq: dict[str, Any]) -> str:
     rate = freq.get("rate")
     rate = rate if isinstance(rate, dict) else {}
     kind = rate.get("kind")
     if kind == "between":
         return f"between {_percent(rate.get('percent_from'))} and {_percent(rate.get('percent_to'))}"
-    words = {"about": "about", "less-than": "less than"}.get(kind if isinstance(kind, str) else "", "?")
+    words = {"about": "about", "less-than": "less than", "up-to": "up to", "at-least": "at least",
+             "more-than": "more than"}.get(kind if isinstance(kind, str) else "", "?")
     return f"{words} {_percent(rate.get('percent'))}"
 
 
@@ -263,12 +272,41 @@ def _risk_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[Change
         changes.append(Change("risk-renamed", "risk", _name(a), _name(b)))
     for a, b in sorted(same + renamed, key=lambda pair: after.index(pair[1])):
         subject = f"\"{_name(b)}\""
+        if (a.get("serious") is True) != (b.get("serious") is True):
+            changes.append(Change("serious-flag", subject, _serious(a), _serious(b)))
+        if a.get("group") != b.get("group"):
+            changes.append(Change("risk-group", subject, str(a.get("group", "(none)")), str(b.get("group", "(none)")),
+                                  clinical=False))
         if frequency(a) != frequency(b):
             changes.append(Change("frequency", subject, frequency(a), frequency(b)))
         if band(a) != band(b):
             changes.append(Change("band", subject, band(a), band(b)))
         units.append((f"risks: {_name(b)}", a, b))
     return changes, units
+
+
+def _serious(risk: dict[str, Any]) -> str:
+    return "serious" if risk.get("serious") is True else "not serious"
+
+
+def _outcome_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """Outcomes matched by their words: added, removed, or the same outcome with another figure (all clinical)."""
+    def words(item: dict[str, Any]) -> str:
+        return item["outcome"] if isinstance(item.get("outcome"), str) else "(no outcome)"
+
+    def figure(item: dict[str, Any]) -> str:
+        return f"{frequency(item)}, {band(item)}"
+
+    before = {_key(o.get("outcome")): o for o in _items(old, "outcomes")}
+    after = {_key(o.get("outcome")): o for o in _items(new, "outcomes")}
+    changes = [Change("outcome-removed", f"\"{words(o)}\"", figure(o), None)
+               for k, o in before.items() if k not in after]
+    changes += [Change("outcome-added", f"\"{words(o)}\"", None, figure(o))
+                for k, o in after.items() if k not in before]
+    for k, b in after.items():
+        if k in before and figure(before[k]) != figure(b):
+            changes.append(Change("outcome-figure", f"\"{words(b)}\"", figure(before[k]), figure(b)))
+    return changes
 
 
 def _alternative_changes(old: dict[str, Any], new: dict[str, Any]
@@ -395,7 +433,8 @@ def compare(old: dict[str, Any], new: dict[str, Any], old_label: str = "old", ne
     section_units = [(name, old.get(name), new.get(name)) for name in PROSE_SECTIONS]
     number_changes, wording = _wording(section_units[:5] + alternative_units + section_units[5:7] + risk_units
                                        + section_units[7:])
-    changes = (risk_changes + alternative_changes + _source_changes(old, new) + _urgent_and_contact(old, new)
+    changes = (risk_changes + _outcome_changes(old, new) + alternative_changes + _source_changes(old, new)
+               + _urgent_and_contact(old, new)
                + number_changes + _meta_changes(old, new))
     return Diff(old_label, new_label, changes, wording)
 

@@ -1,4 +1,4 @@
-"""Map the blocks of an imported leaflet onto our content model (schemas/leaflet.schema.json).
+"""Map the blocks of an imported leaflet onto our content model (schemas/leaflet.v2.schema.json).
 
 A heading is matched to a section by its words ("What are the risks?", "Possible complications"
 → risks; "Going home", "After the operation" → recovery); the blocks under it are shaped the way
@@ -6,9 +6,11 @@ that section wants them (text as paragraphs and lists, risks from a table's rows
 timeline steps, questions). Whatever fits nowhere is kept, in document order, as *unmapped*,
 for the writer to place by hand: an import must never lose a sentence of a clinical leaflet.
 
-Frequencies are read with the same parser the LN rules use. A figure becomes a rate and its band;
-a bare word such as "common" never becomes a band (docs/content-model.md: never turn a source's
-vague word into a band), so it becomes ``"known": false`` with a TODO note the writer must settle.
+Frequencies are read with the same parser the LN rules use, and written in content format v2. A figure
+becomes a rate of the kind its words give ("about", "up to", "less than", "at least", "more than", a
+range) and the band worked out from it, when it lies in one. A bare word such as "common" becomes a
+verbal-only band with a TODO note: the writer must find the figure or say what the word rests on
+(validate refuses the TODO until then).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from leaflets.import_read import Block, Document, Heading, Image, Items, Para, Table, clean
-from leaflets.rules.numbers import Figure, band_of, bands_for, figures
+from leaflets.rules.numbers import Figure, computed_band, figures
 
 TEXT_SECTIONS = ("condition", "procedure", "benefits", "preparation", "on_the_day")
 
@@ -117,8 +119,9 @@ def _names_procedure(words: str, title: str) -> bool:
 # --- frequencies --------------------------------------------------------------------------------------------------
 
 def frequency(text: str) -> dict[str, Any] | None:
-    """A schema frequency read from text such as "1 in 100", "less than 1 %", "5 to 10 %", "between 1 in 20 and
-    1 in 10", or a bare band word (then known: false with a TODO note). None when the text holds no frequency."""
+    """A schema frequency read from text such as "1 in 100", "up to 1 in 20", "less than 1 %", "more than 9 in 10",
+    "5 to 10 %", "between 1 in 20 and 1 in 10", or a bare band word (then that band with a TODO note). None when
+    the text holds no frequency."""
     found = figures(text)
     if len(found) >= 2 and all(f.exact for f in found[:2]) and re.search(r"\b(?:to|and)\b|[-–—]",
                                                                            text[found[0].start:found[1].start]):
@@ -129,8 +132,9 @@ def frequency(text: str) -> dict[str, Any] | None:
     word = _BAND_WORD.search(text)
     if word:
         said = " ".join(word[1].lower().split())
-        return {"known": False, "note": todo(f"the imported leaflet calls this \"{said}\" but gives no figure: find "
-                                             "the figure in a source, or say that the sources give none")}
+        return {"band": said, "note": todo(f"the imported leaflet calls this \"{said}\" but gives no figure: find the "
+                                           "figure in a source (and give it as a rate), or say what the word rests on "
+                                           "(e.g. expert opinion)")}
     return None
 
 
@@ -139,21 +143,19 @@ def _known(figure: Figure) -> dict[str, Any]:
         rounded = float(f"{value:.4g}")
         return int(rounded) if rounded == int(rounded) else rounded
 
+    said = figure.text.lower()
     if figure.exact:
         rate: dict[str, Any] = {"kind": "about", "percent": pct(figure.low)}
-        band = band_of(figure.low)
+    elif figure.at_least:
+        rate = {"kind": "at-least" if said.startswith("at") else "more-than", "percent": pct(figure.low)}
     elif figure.low == 0:
-        rate = {"kind": "less-than", "percent": pct(figure.high)}
-        band = band_of(figure.high * (1 - 1e-9))  # "less than 1 in 100" lies below the boundary
+        rate = {"kind": "up-to" if said.startswith("up") else "less-than", "percent": pct(figure.high)}
     else:
         rate = {"kind": "between", "percent_from": pct(figure.low), "percent_to": pct(figure.high)}
-        allowed = bands_for(figure)
-        band = band_of(figure.high * (1 - 1e-9))
-        band = band if band in allowed else band_of(figure.low)
     if not 0 < max(v for k, v in rate.items() if k != "kind") <= 100:
-        return {"known": False, "note": todo(f"the imported figure \"{figure.text}\" is not a share of people: "
-                                             "check it")}
-    return {"known": True, "rate": rate, "band": band}
+        return {"note": todo(f"the imported figure \"{figure.text}\" is not a share of people: check it")}
+    band = computed_band(rate)  # written out for the reviewer; none for a range across a boundary
+    return {"rate": rate, "band": band} if band else {"rate": rate}
 
 
 # --- the mapping --------------------------------------------------------------------------------------------------
@@ -351,7 +353,7 @@ class _Mapper:
     def risk(self, name: str, description: list[str] | None = None, found: dict[str, Any] | None = None,
              management: list[str] | None = None) -> dict[str, Any]:
         risk: dict[str, Any] = {"name": name, "description": list(description or []),
-                                "frequency": found or {"known": False, "note": todo(
+                                "frequency": found or {"note": todo(
                                     "say how often this happens, with a figure from a source, or say that the "
                                     "sources give none")}}
         if management:

@@ -14,6 +14,8 @@ The **key** of one output is the SHA-256 of the canonical JSON (:func:`canonical
   it) and the SHA-256 of its text. Leaflets have no figures of their own: images come from the brand.
 - the options that reach this output: its kind (html, screen or print), ``draft``, ``crop_marks``
   (PDFs only: the web page ignores it) and ``booklet`` (the print PDF only).
+- what it shows of its related leaflets (id, title, language, page: :mod:`leaflets.further`), read
+  from other content files: a related leaflet retitled renders this one's outputs again;
 - a draft's findings (code, message, place), which its pages mark and list
   (:mod:`leaflets.render.marks`); absent for a draft without findings and for every other build.
 
@@ -121,7 +123,8 @@ def toolchain_sha256() -> str:
 
 def output_key(*, brand_sha256: str, source: str, source_sha256: str, kind: str, draft: bool, crop_marks: bool,
                booklet: bool, toolchain: str | None = None, findings: Sequence[Any] = (),
-               large_print: str = "") -> str:
+               large_print: str = "", related: Sequence[tuple[str | None, ...]] = (),
+               partner: tuple[str, str] | None = None) -> str:
     """The key of one output (see the module's docstring): equal keys, equal bytes. ``findings``: a
     draft's (leaflets.render.marks.DraftFinding), which its pages show; ``large_print``: the large-print
     PDF the output names (its "also available in large print" line), when the build makes one."""
@@ -132,6 +135,10 @@ def output_key(*, brand_sha256: str, source: str, source_sha256: str, kind: str,
         fields["findings"] = [[f.code, f.severity, f.message, f.pointer, f.line, f.index, f.length] for f in findings]
     if large_print:  # only when set, so that the keys of earlier builds still match
         fields["large_print"] = large_print
+    if related:  # what the page shows of its related leaflets (leaflets.further): their titles may change
+        fields["related"] = [list(item) for item in related]
+    if partner:  # a bilingual PDF: the second language's content file (display path, what it is made from)
+        fields["partner"] = [Path(partner[0]).as_posix(), partner[1]]
     return sha256(canonical(fields))
 
 
@@ -236,9 +243,13 @@ class Split(Generic[R]):
 
 
 def request_key(request: Request, brand_sha256: str) -> str:
-    return output_key(brand_sha256=brand_sha256, source=request.source, source_sha256=request.leaflet.source_sha256,
+    partner = getattr(request, "partner", None)  # leaflets.workers.Partner of a bilingual PDF
+    return output_key(partner=(partner.source, partner.leaflet.inputs_sha256) if partner else None,
+                      brand_sha256=brand_sha256, source=request.source, source_sha256=request.leaflet.inputs_sha256,
                       kind=request.kind, draft=request.draft, crop_marks=request.crop_marks, booklet=request.booklet,
-                      findings=request.findings, large_print=request.large_print)
+                      findings=request.findings, large_print=request.large_print,
+                      related=[(str(r.id), r.title and str(r.title), r.language, r.page)
+                               for r in request.leaflet.further_information.leaflets])
 
 
 def split(out: Path, requests: Sequence[R], previous: Mapping[str, Entry], *, brand_sha256: str,

@@ -45,6 +45,10 @@ def leaflet_entry(relative: str, data: bytes, brand: str, *, leaflet: Leaflet, k
                    "status": str(leaflet.status)}
     if leaflet.approved and leaflet.approval and leaflet.approval.content_sha256:
         meta["approval_sha256"] = leaflet.approval.content_sha256
+    if leaflet.reference:  # the trust's code: a print shop files and reorders "ORTH-012 v1.2" by it
+        meta["reference"] = str(leaflet.reference)
+    if leaflet.department:
+        meta["department"] = str(leaflet.department)
     if leaflet.translation_of:  # a translation: the source it was made from (leaflets.translation)
         meta["translation_of"] = {"language": leaflet.translation_of[0], "version": leaflet.translation_of[1]}
     pdf_kind = kind not in ("html", "txt")

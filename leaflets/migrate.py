@@ -28,30 +28,7 @@ from typing import Any
 
 from leaflets import content, json_edit
 from leaflets.clinical import clinical_hash
-
-FORMAT = 2
-SCHEMA_FILE = f"leaflet.v{FORMAT}.schema.json"
-SCHEMA_REF = f"../../schemas/{SCHEMA_FILE}"  # content/<id>/<lang>.json, as the shipped leaflets have it
-_NAMED = re.compile(r"(?:^|/)leaflet(?:\.v([0-9]+))?\.schema\.json\Z")
-
-
-def format_of(data: Any) -> int | None:
-    """The content format a leaflet's ``$schema`` names: 1 for ``leaflet.schema.json`` or
-    ``leaflet.v1.schema.json``, N for ``leaflet.vN.schema.json``; None when it names no leaflet schema
-    (absent, or another file)."""
-    ref = data.get("$schema") if isinstance(data, dict) else None
-    if not isinstance(ref, str):
-        return None
-    found = _NAMED.search(ref)
-    return int(found.group(1) or 1) if found else None
-
-
-def looks_v1(data: Any) -> bool:
-    """A file with no ``$schema`` that still writes ``"known"`` in a frequency: a v1 file from before
-    ``$schema`` was written."""
-    risks = data.get("risks") if isinstance(data, dict) else None
-    return isinstance(risks, list) and any(
-        isinstance(r, dict) and isinstance(r.get("frequency"), dict) and "known" in r["frequency"] for r in risks)
+from leaflets.content_format import FORMAT, SCHEMA_FILE, SCHEMA_REF, format_of, looks_v1
 
 
 def upgraded(data: dict[str, Any]) -> dict[str, Any]:
@@ -155,7 +132,8 @@ def migrate_one(path: Path) -> Result:
                   and isinstance(r.get("frequency"), dict) and "known" in r["frequency"])
     result.changed = [f"$schema → {want['$schema']}"] + ([f"removed \"known\" from {removed} frequencies"]
                                                          if removed else [])
-    result.old_hash, result.new_hash, result.text = clinical_hash(data), clinical_hash(want), text
+    folder = path.parent
+    result.old_hash, result.new_hash, result.text = clinical_hash(data, folder), clinical_hash(want, folder), text
     return result
 
 
@@ -174,7 +152,7 @@ def _rebind(result: Result, by_path: dict[Path, Result]) -> None:
         source = by_path.get(translation.source_path(result.path, pin["language"]).resolve())
         if source is not None and source.text is not None and pin.get("content_sha256") == source.old_hash:
             source_data = json.loads(source.text)
-            record = translation.pin(source_data)
+            record = translation.pin(source_data, source.path.parent)
             replacements["/translation_of/content_sha256"] = record["content_sha256"]
             if "sections" in pin:
                 replacements["/translation_of/sections"] = record["sections"]

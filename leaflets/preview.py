@@ -56,6 +56,7 @@ def preview(path: str, out_dir: str | os.PathLike[str] | None = None, *, brand: 
                          "never mistaken for a build")
     the_brand = load_brand(brand)
     config = config if config is not None else load_config()
+    config = config.checking_for(the_brand.folder)  # its slots are this brand's to fill (LL001)
     doc = content.load(files[0])
     findings = check.check_document(doc, config)
     draft = any(f.is_error for f in findings)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from leaflets import bilingual
 from leaflets.errors import BuildError
 from leaflets.findings import Report
 from leaflets.manifest import Entry, entry, leaflet_entry
@@ -49,7 +50,7 @@ def write_rendered(out: Path, rendered: list[Rendered], brand: Brand, *, gate_pd
     pages: list[Leaflet] = list(indexed)
     for item in rendered:
         request = item.request
-        key = (request.leaflet.id, request.leaflet.language)
+        key = (request.leaflet.id, request.languages)  # a bilingual PDF's failure drops only its own files
         why = _write_one(out, item, brand, written, gate_pdfs)
         if why:
             written.dropped.setdefault(key, why)
@@ -81,7 +82,8 @@ def _write_one(out: Path, item: Rendered, brand: Brand, written: Written, gate_p
     write_atomic(target, item.data)
     written.paths.append(target)
     written.entries.append(leaflet_entry(request.relative, item.data, brand.name, leaflet=request.leaflet,
-                                         kind=request.kind, draft=request.draft, source=request.source) | summary)
+                                         kind=request.kind, draft=request.draft, source=request.source)
+                           | bilingual.manifest_fields(request) | summary)
     if request.booklet and brand.paper == "A5":
         booklet, failure = write_booklet(out, item, brand.name)
         if failure:
@@ -114,7 +116,8 @@ def write_booklet(out: Path, item: Rendered, brand: str) -> tuple[Entry, str]:
     relative = output_path(request.leaflet.id, request.leaflet.language, "booklet")
     try:
         path = inside(out, relative)
-        data, _sides = impose_bytes(item.data, crop_marks=request.crop_marks)
+        data, _sides = impose_bytes(item.data, crop_marks=request.crop_marks,
+                                    right_to_left=request.leaflet.direction == "rtl")
     except (BookletError, BuildError) as exc:
         return {}, f"{request.label}: cannot impose the booklet: {exc}"
     # print profile, as a booklet: preflight reads the imposition and counts the booklet's pages, not sides

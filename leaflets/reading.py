@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from markupsafe import escape
 
+from leaflets.figures import FigureError, FigureImage, load_figure
 from leaflets.schema import value_problem
 from leaflets.wording import date_in_words
 
@@ -29,26 +31,63 @@ class BulletList:
     kind: Literal["list"] = "list"
 
 
-Block = Paragraph | BulletList
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A picture or diagram kept beside the leaflet (leaflets.figures). ``image`` is None when the
+    model was built without the leaflet's folder (a model from data alone), or, in a draft, when the
+    file cannot be used: then ``problem`` is the placeholder the pages show instead."""
+
+    file: str
+    alt: str
+    caption: str | None = None
+    credit: str | None = None
+    image: FigureImage | None = None
+    problem: str | None = None
+    kind: Literal["figure"] = "figure"
+
+
+Block = Paragraph | BulletList | Figure
 Text = tuple[Block, ...]
 
+# The finding validate gives a figure file that cannot be used (leaflets.rules.completeness).
+FIGURE_FILE = "LM020"
 
-def text_from(blocks: list[Any] | None) -> Text:
-    """``["para", {"list": ["a", "b"]}]`` → ``(Paragraph("para"), BulletList(("a", "b")))``."""
+
+def figure_from(data: dict[str, Any], folder: Path | None) -> Figure:
+    """A schema-valid figure block's ``{"file", "alt", ...}``, its image read from ``folder`` (when
+    given). Raises ContentError when the file cannot be used (validate reports it as LM020)."""
+    image = None
+    if folder is not None:
+        try:
+            image = load_figure(folder, data["file"])
+        except (FigureError, OSError) as exc:
+            raise ContentError(f"figure {data['file']}: {exc}") from exc
+    return Figure(data["file"], data["alt"], data.get("caption"), data.get("credit"), image)
+
+
+def text_from(blocks: list[Any] | None, folder: Path | None = None) -> Text:
+    """``["para", {"list": ["a", "b"]}]`` → ``(Paragraph("para"), BulletList(("a", "b")))``; a
+    ``{"figure": {...}}`` block is a :class:`Figure` whose file is read from ``folder``."""
     out: list[Block] = []
     for block in blocks or ():
         if isinstance(block, str):
             out.append(Paragraph(block))
+        elif "figure" in block:
+            out.append(figure_from(block["figure"], folder))
         else:
             out.append(BulletList(tuple(block["list"])))
     return tuple(out)
 
 
 def plain_text(text: Text) -> str:
-    """All the words of ``text``, one block or item a line (for search, JSON-LD, glyph checks)."""
+    """All the words of ``text``, one block or item a line (for search, JSON-LD, glyph checks); a
+    figure's caption and credit, which the outputs print, and its alt text, which they carry."""
     lines: list[str] = []
     for block in text:
-        lines.extend(block.items if isinstance(block, BulletList) else (block.text,))
+        if isinstance(block, Figure):
+            lines.extend(words for words in (block.alt, block.caption, block.credit) if words)
+        else:
+            lines.extend(block.items if isinstance(block, BulletList) else (block.text,))
     return "\n".join(lines)
 
 
@@ -101,8 +140,9 @@ class Reader:
     """Reads the leaflet's JSON. Strict (``draft=False``): anything not as the schema says raises
     :class:`ContentError`. Draft: it becomes a :class:`Placeholder` and reading goes on."""
 
-    def __init__(self, draft: bool) -> None:
+    def __init__(self, draft: bool, folder: Path | None = None) -> None:
         self.draft = draft
+        self.folder = folder  # the leaflet's folder, where its figure files are (None: figures not read)
         self.made = 0  # placeholders made
 
     def problem(self, what: str, name: str, pointer: str, code: str | None, detail: str = "") -> Placeholder:
@@ -214,8 +254,8 @@ class Reader:
         """Like :func:`text_from`; in a draft, a missing or wrong block is a paragraph of its placeholder."""
         if not self.draft:
             if required:
-                return text_from(parent[key])
-            return text_from(parent.get(key))
+                return text_from(parent[key], self.folder)
+            return text_from(parent.get(key), self.folder)
         if key not in parent:
             return (Paragraph(self.missing(key, pointer)),) if required else ()
         value = parent[key]
@@ -230,10 +270,31 @@ class Reader:
                 out.append(Paragraph(block))
             elif isinstance(block, dict) and isinstance(block.get("list"), list):
                 out.append(BulletList(self.strings(block, "list", where + "/list")))
+            elif isinstance(block, dict) and "figure" in block:
+                out.append(self.figure(block, where + "/figure"))
             else:
                 out.append(Paragraph(self.problem("wrong type", f"{key}[{index}]", where, WRONG_TYPE,
                                                   f" is {_kind_of(block)}, not a paragraph or a list")))
         return tuple(out)
+
+    def figure(self, block: dict[str, Any], pointer: str) -> Figure:
+        """A draft's figure: its words as far as they can be read, and its image, or the placeholder
+        that names why the file cannot be used (finding LM020)."""
+        data, problem = self.obj(block, "figure", pointer)
+        if problem is not None:
+            return Figure("", problem, problem=problem)
+        file, alt = self.text(data, "file", pointer + "/file"), self.text(data, "alt", pointer + "/alt")
+        caption = self.optional_text(data, "caption", pointer + "/caption")
+        credit = self.optional_text(data, "credit", pointer + "/credit")
+        if isinstance(file, Placeholder) or self.folder is None:
+            return Figure(file, alt, caption, credit, problem=file if isinstance(file, Placeholder) else None)
+        try:
+            image = load_figure(self.folder, file)
+        except (FigureError, OSError) as exc:
+            self.made += 1
+            where = f"see finding {FIGURE_FILE} at {pointer}/file"
+            return Figure(file, alt, caption, credit, problem=Placeholder(f"[figure not shown: {exc} – {where}]"))
+        return Figure(file, alt, caption, credit, image)
 
     def date(self, parent: Any, key: str, pointer: str, language: str) -> tuple[dt.date | None, str]:
         """(date, date in words); in a draft, (None, placeholder) when it is missing or not a date,

@@ -9,9 +9,9 @@ to-do and ``leaflets build`` refuses the file until each is written. Dates are t
 ``--from ID`` copies another leaflet's *structure*, never its words or figures: the same sections,
 as many paragraphs, list items, risks, alternatives, recovery steps, symptoms, questions, glossary
 entries, authors and sources, each text replaced by the placeholder for its place. Every risk's
-frequency becomes "not known" with a TODO note (another procedure's figure is not this one's);
-source kinds and "no_treatment" flags are kept; addresses, phone numbers, e-mail, publishers,
-access dates, approval and suppressions are dropped.
+(and outcome's) frequency becomes a TODO note with no rate or band (another procedure's figure is not
+this one's); source kinds, "no_treatment" flags and risk groups are kept; addresses, phone numbers,
+e-mail, publishers, access dates, approval, suppressions and the "serious" flags are dropped.
 """
 
 from __future__ import annotations
@@ -26,14 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from leaflets.content import UsageError
+from leaflets.content_format import SCHEMA_REF  # the current content format, as the shipped leaflets name it
 from leaflets.outputs import ordinary_mode
 
-SCHEMA_REF = "../../schemas/leaflet.schema.json"  # content/<id>/<lang>.json, as the shipped leaflets have it
 TODO = "TODO: "
 # not_applicable_risks: a reason a risk does not apply belongs to the leaflet it was written for
 DROPPED = frozenset({"url", "accessed", "publisher", "phone", "email", "web", "approval", "suppressions", "$schema",
-                     "not_applicable_risks"})
-KEPT = frozenset({"kind", "no_treatment", "known", "family"})  # enum and flag values: structure, not words
+                     "not_applicable_risks",
+                     "reference", "others", "further_information",  # another leaflet's code, numbers and links
+                     "serious"})  # whether another operation's risk is serious says nothing of this one's
+KEPT = frozenset({"kind", "no_treatment", "family", "group"})  # enum and flag values: structure, not words
 GLOSSARY = {"glossary/term": TODO + "a medical word the leaflet uses",
             "glossary/definition": TODO + "what it means, in plain words"}
 
@@ -71,8 +73,9 @@ def fresh(leaflet_id: str, language: str, today: dt.date) -> dict[str, Any]:
         "risks": [
             {"name": TODO + "the risk's name, e.g. infection",
              "description": _text("what this risk means for the patient"),
-             "frequency": {"known": False, "note": TODO + "the figure your source gives (then write \"known\": "
-                           "true with a rate and band), or say the sources give none"},
+             "frequency": {"note": TODO + "the figure your source gives (then write it as a rate, e.g. \"rate\": "
+                           "{\"kind\": \"about\", \"percent\": 1}, and delete this note), or say the sources give "
+                           "none"},
              "management": _text("what the team does about it, or what the patient should watch for")},
         ],
         "recovery": {
@@ -144,6 +147,8 @@ def _order(result: dict[str, Any], template: dict[str, Any]) -> list[str]:
     for key in result:
         if key == "family":  # metadata: after the language, as the shipped leaflets have it
             keys.insert(keys.index("language") + 1, key)
+        elif key in ("reference", "department"):  # identity: before the version, as the shipped leaflets have it
+            keys.insert(keys.index("version"), key)
         elif key not in keys:
             keys.insert(keys.index("contact"), key)  # extra sections before contact, as glossary is shipped
     return keys
@@ -157,8 +162,8 @@ def _blank(value: Any, path: tuple[str, ...], hints: dict[str, str], seen: Count
     if isinstance(value, list):
         return [_blank(item, (*path, str(index)), hints, seen) for index, item in enumerate(value)]
     if isinstance(value, dict):
-        if path[-1] == "frequency":
-            return {"known": False, "note": _blank("", (*path, "note"), hints, seen)}
+        if path[-1] == "frequency":  # another procedure's figure is not this one's: a TODO note, no rate or band
+            return {"note": _blank("", (*path, "note"), hints, seen)}
         blanked = {key: (item if key in KEPT else _blank(item, (*path, key), hints, seen))
                    for key, item in value.items() if key not in DROPPED}
         if path[0] == "alternatives" and value.get("no_treatment") is True and "name" in blanked:

@@ -42,10 +42,11 @@ SCHEMA_CODES: dict[str, tuple[str, str]] = {
     "LS007": ("out-of-range", "A number or text is too large or too small."),
     "LS008": ("missing-item", "A list lacks an item it must have."),
     "LS009": ("conflicting-fields", "Fields that cannot be used together."),
-    "LS010": ("old-content-format", "The file is in an older content format (or names none): `leaflets migrate` upgrades it."),
+    "LS010": ("old-content-format",
+              "The file is in an older content format (or names none): `leaflets migrate` upgrades it."),
 }
 
-# The schema a name means: "leaflet" is always the current content format (leaflets.migrate.FORMAT).
+# The schema a name means: "leaflet" is always the current content format (leaflets.content_format.FORMAT).
 _CURRENT = {"leaflet": "leaflet.v2"}
 
 _KEYWORD_CODES = {
@@ -307,7 +308,7 @@ def compiled_says_valid(data: Any) -> bool:
 def format_finding(doc: Document) -> Finding | None:
     """One LS010 finding when ``doc`` is not in the current content format, instead of the dozens of
     schema errors an old file would give; None for a current one."""
-    from leaflets.migrate import FORMAT, SCHEMA_REF, format_of, looks_v1
+    from leaflets.content_format import FORMAT, SCHEMA_REF, format_of, looks_v1
 
     version = format_of(doc.data)
     if version == FORMAT:

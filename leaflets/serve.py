@@ -88,7 +88,7 @@ class Preview:
         self.paths = paths
         self.brand_name = brand
         self.brand = load_brand(brand)  # BuildError (exit 2) for a bad brand
-        self.config = config
+        self.config = config.checking_for(self.brand.folder)  # its slots: this brand's to fill (LL001)
         self.log = log
         self.lock = threading.Lock()
         self.pdf_lock = threading.Lock()  # one PDF at a time: WeasyPrint takes a core

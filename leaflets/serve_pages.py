@@ -99,6 +99,7 @@ class _Anchors(HTMLParser):
         self._section = ""
         self._counts = {"risks": -1, "alternatives": -1}
         self._in_risk = False
+        self._risk = ""
         self._pending: dict[str, Spot] = {}  # tag → the spot its end tag closes
 
     def _offset(self) -> int:
@@ -115,14 +116,16 @@ class _Anchors(HTMLParser):
         elif tag == "section":
             self._section = given.get("id") or ""
         elif tag == "div" and "risk" in (given.get("class") or "").split():
-            self._counts["risks"] += 1
+            self._counts["risks"] += 1  # the page may list serious risks first: its id names the content's place
+            index = (given.get("id") or "").removeprefix("risk-")
+            self._risk = str(int(index) - 1) if index.isdigit() else str(self._counts["risks"])
             self._in_risk = True
         elif tag == "h1" and self.main_start is not None:
             self._pending["h1"] = ("top",)
         elif tag == "h2" and self._section:
             self._pending["h2"] = ("section", self._section)
-        elif tag == "h3" and self._in_risk:  # a risk's name: the first heading in its <div class="risk">
-            self._pending["h3"] = ("risks", str(self._counts["risks"]))
+        elif tag in ("h3", "h4") and self._in_risk:  # a risk's name: the first heading in its <div class="risk">
+            self._pending[tag] = ("risks", self._risk)
             self._in_risk = False
         elif tag == "h3" and self._section == "alternatives":  # each option's name
             self._counts["alternatives"] += 1

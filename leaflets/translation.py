@@ -9,7 +9,8 @@ translation can only be checked against its own leaflet, and validate never open
 Only the current source is on disk, not the one translated from, so the per-section hashes are what
 let validate say *which* sections changed since (LT002); the whole hash says *whether* anything did.
 Structural drift (LT003) compares what must not differ between languages: the number of risks and of
-alternatives, each risk's figure and band, and every number written in the text, digit for digit.
+alternatives and outcomes, each risk's and outcome's figure, band, ``per`` and the numbers of its time span,
+each risk's serious flag and group, and every number written in the text, digit for digit.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from leaflets.clinical import _normal, clinical_content, clinical_hash
 
 SECTION_HASH_LENGTH = 16  # hex digits: enough to tell a changed section; the full hash binds the whole
 NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
-NOT_TEXT = frozenset({"band", "kind", "known", "rate", "no_treatment", "phone", "email", "web", "url", "accessed"})
+NOT_TEXT = frozenset({"band", "kind", "known", "rate", "no_treatment", "phone", "email", "web", "url", "accessed",
+                      "per", "group", "serious"})
 
 
 def source_path(translation: Path, language: str) -> Path:
@@ -45,9 +47,11 @@ def section_hashes(data: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def pin(source: dict[str, Any]) -> dict[str, Any]:
-    """The ``translation_of`` record of a translation made from ``source`` as it is now."""
-    return {"language": source["language"], "version": source["version"], "content_sha256": clinical_hash(source),
+def pin(source: dict[str, Any], folder: Path | None = None) -> dict[str, Any]:
+    """The ``translation_of`` record of a translation made from ``source`` as it is now (its figure files
+    in ``folder`` included: leaflets.clinical)."""
+    return {"language": source["language"], "version": source["version"],
+            "content_sha256": clinical_hash(source, folder),
             "sections": section_hashes(source)}
 
 
@@ -65,7 +69,10 @@ def drift(translation: dict[str, Any], source: dict[str, Any]) -> Iterator[tuple
     """(pointer, message) for each way the translation's structure differs from its source's."""
     yield from _count_drift(translation, source, "risks")
     yield from _count_drift(translation, source, "alternatives")
+    yield from _count_drift(translation, source, "outcomes")
     yield from _frequency_drift(translation, source)
+    yield from _frequency_drift(translation, source, "outcomes")
+    yield from _risk_flag_drift(translation, source)
     yield from _number_drift(translation, source)
 
 
@@ -75,27 +82,57 @@ def _count_drift(translation: dict[str, Any], source: dict[str, Any], key: str) 
         yield f"/{key}", f"{len(mine)} {key} here but {len(theirs)} in the source: translate every one, add none"
 
 
-def _frequency_drift(translation: dict[str, Any], source: dict[str, Any]) -> Iterator[tuple[str, str]]:
+def _frequency_drift(translation: dict[str, Any], source: dict[str, Any],
+                     key: str = "risks") -> Iterator[tuple[str, str]]:
+    """Each risk's (or outcome's) figure, band, ``per`` and time span against the source's."""
+    mine, theirs = translation.get(key), source.get(key)
+    if not isinstance(mine, list) or not isinstance(theirs, list):
+        return
+    what = key.removesuffix("s")
+    for index, (item, original) in enumerate(zip(mine, theirs, strict=False)):
+        figure, expected = _figure(item), _figure(original)
+        if figure != expected:
+            yield (f"/{key}/{index}/frequency", f"{what} {index + 1}'s frequency is {_words(figure)} but the source's "
+                   f"is {_words(expected)}: figures, bands, what they count (per) and their time span (within) must "
+                   "be the source's exactly")
+
+
+def _risk_flag_drift(translation: dict[str, Any], source: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """A risk serious in one language must be serious in every one, and in the same group."""
     mine, theirs = translation.get("risks"), source.get("risks")
     if not isinstance(mine, list) or not isinstance(theirs, list):
         return
     for index, (risk, original) in enumerate(zip(mine, theirs, strict=False)):
-        figure, expected = _figure(risk), _figure(original)
-        if figure != expected:
-            yield (f"/risks/{index}/frequency", f"risk {index + 1}'s frequency is {_words(figure)} but the source's "
-                   f"is {_words(expected)}: figures and bands must be the source's exactly")
+        if not isinstance(risk, dict) or not isinstance(original, dict):
+            continue
+        if (risk.get("serious") is True) != (original.get("serious") is True):
+            yield (f"/risks/{index}", f"risk {index + 1} is {'' if risk.get('serious') is True else 'not '}marked "
+                   f"serious here but {'is' if original.get('serious') is True else 'is not'} in the source: the "
+                   "serious flag must be the source's")
+        if risk.get("group") != original.get("group"):
+            yield (f"/risks/{index}", f"risk {index + 1}'s group is {json.dumps(risk.get('group'))} here but "
+                   f"{json.dumps(original.get('group'))} in the source: the group must be the source's")
 
 
-def _figure(risk: Any) -> dict[str, Any]:
-    """A risk's frequency without its words (the note is translated; known, rate and band are not)."""
-    frequency = risk.get("frequency") if isinstance(risk, dict) else None
+def _figure(item: Any) -> dict[str, Any]:
+    """A frequency without its words: the note is translated, and so is the time span (``within``), of which
+    only whether there is one and its numbers must match; rate, band and per are not translated, and a
+    citation's source number stays (its quote is the source's own words)."""
+    frequency = item.get("frequency") if isinstance(item, dict) else None
     if not isinstance(frequency, dict):
         return {}
-    return _normal({key: value for key, value in frequency.items() if key != "note"})
+    figure = {key: value for key, value in frequency.items() if key not in ("note", "within", "cite")}
+    if figure.get("per") == "people":
+        del figure["per"]  # the default, written or not
+    if "within" in frequency:
+        figure["within"] = "numbers " + " ".join(NUMBER.findall(str(frequency["within"])))
+    if isinstance(frequency.get("cite"), dict):
+        figure["cite"] = frequency["cite"].get("source")
+    return _normal(figure)
 
 
 def _words(figure: dict[str, Any]) -> str:
-    return json.dumps(figure, sort_keys=True, ensure_ascii=False) if figure else "missing"
+    return json.dumps(figure, sort_keys=True, ensure_ascii=False) if figure else "a note only"
 
 
 def _number_drift(translation: dict[str, Any], source: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -152,7 +189,7 @@ def pin_file(path: str, language: str | None) -> tuple[dict[str, Any], list[tupl
     if source is None or not source.usable or not isinstance(source.data.get("version"), str) \
             or not isinstance(source.data.get("language"), str):
         raise UsageError(f"{path}: its source {source_file.name} does not exist beside it or is not a readable leaflet")
-    record = pin(source.data)
+    record = pin(source.data, source_file.parent)
     differences = list(drift(doc.data, source.data))
     if differences:
         return record, differences

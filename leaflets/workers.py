@@ -39,6 +39,14 @@ DRAFT_PDF_DATE = datetime.date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
+class Partner:
+    """The second language of a bilingual PDF (leaflets.bilingual): its content file and model."""
+
+    source: str
+    leaflet: Leaflet
+
+
+@dataclass(frozen=True)
 class RenderRequest:
     """One output to render. Plain data (the model is frozen dataclasses), so it travels to a worker."""
 
@@ -51,15 +59,24 @@ class RenderRequest:
     booklet: bool = False  # print profile: pad to a multiple of 4 pages with useful pages
     findings: tuple[DraftFinding, ...] = ()  # a draft's: marked in its text and listed (leaflets.render.marks)
     large_print: str = ""  # the large-print PDF's file name when this build makes one: this output says so
+    partner: Partner | None = None  # a bilingual PDF: the leaflet in the right-hand column (leaflets.bilingual)
 
     @property
     def label(self) -> str:
+        if self.partner is not None:
+            return f"{self.source} + {self.partner.source} (bilingual {self.kind})"
         return f"{self.source} ({self.kind})"
 
     @property
     def relative(self) -> str:
-        """The output's file name in the build folder."""
-        return output_path(self.leaflet.id, self.leaflet.language, self.kind)
+        """The output's file name in the build folder (a bilingual PDF's: ``<id>.cy-en.print.pdf``)."""
+        return output_path(self.leaflet.id, self.languages, self.kind)
+
+    @property
+    def languages(self) -> str:
+        """The language part of the output's name: the leaflet's, or both of a bilingual PDF's."""
+        partner = self.partner
+        return self.leaflet.language if partner is None else f"{self.leaflet.language}-{partner.leaflet.language}"
 
 
 @dataclass(frozen=True)
@@ -77,11 +94,12 @@ def leaflet_model(data: object, source: str, source_sha256: str, *, draft: bool)
 
     if not isinstance(data, dict):
         raise ContentError("the leaflet is not a JSON object")
+    folder = Path(source).parent  # the figures' folder: the display path is relative to the working folder
     if not draft:
-        return Leaflet.from_data(data, source_sha256=source_sha256)
+        return Leaflet.from_data(data, source_sha256=source_sha256, folder=folder)
     guess_id, guess_language = leaflet_key(None, source)
     return Leaflet.from_data(data, source_sha256=source_sha256, draft=True,
-                             fallback_id=guess_id.removeprefix("?"), fallback_language=guess_language)
+                             fallback_id=guess_id.removeprefix("?"), fallback_language=guess_language, folder=folder)
 
 
 def model_or_failure(data: object, source: str, text: str, *, draft: bool) -> Leaflet | str:
@@ -208,16 +226,24 @@ def _render_pdf(request: RenderRequest, brand: Brand, extra_pages: int) -> bytes
     from leaflets.render import html, pdf
 
     leaflet = request.leaflet
-    page = html.render_print(leaflet, brand, profile=request.kind, draft=request.draft,
-                             crop_marks=request.crop_marks, web_url=published_url(brand, leaflet),
-                             extra_pages=extra_pages, findings=request.findings, large_print=request.large_print)
+    if request.partner is not None:
+        from leaflets.render.bilingual import render_print
+
+        page = render_print(leaflet, request.partner.leaflet, brand, profile=request.kind, draft=request.draft,
+                            crop_marks=request.crop_marks,
+                            web_urls=(published_url(brand, leaflet), published_url(brand, request.partner.leaflet)))
+    else:
+        page = html.render_print(leaflet, brand, profile=request.kind, draft=request.draft,
+                                 crop_marks=request.crop_marks, web_url=published_url(brand, leaflet),
+                                 extra_pages=extra_pages, findings=request.findings, large_print=request.large_print)
     options = pdf.PdfOptions(
         profile=request.kind, base_dir=Path(brand.folder), roots=(html.templates_dir(), pdf.ICC_DIR),
         date=leaflet.last_reviewed or DRAFT_PDF_DATE, crop_marks=request.crop_marks,
         font_files=_font_files(str(brand.folder)),
         identity=pdf.input_identity(__version__, pdf.weasyprint.__version__, request.kind, _portable(page),
                                     _folder_fingerprint(str(brand.folder)), str(request.crop_marks)),
-        label=request.label, output_condition=_output_condition(brand) if request.kind == "print" else None)
+        label=request.label, output_condition=_output_condition(brand) if request.kind == "print" else None,
+        tagged=request.partner is not None)
     return pdf.render_pdf(page, options).data
 
 

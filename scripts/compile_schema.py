@@ -1,5 +1,6 @@
-"""Compile schemas/leaflet.v2.schema.json (the current content format) ahead of time into leaflets/_schema_check.py, a plain-Python
-validator that `leaflets validate` runs instead of importing jsonschema (about half its start-up).
+"""Compile schemas/leaflet.v2.schema.json (the current content format) ahead of time into
+leaflets/_schema_check.py, a plain-Python validator that `leaflets validate` runs instead of importing
+jsonschema (about half its start-up).
 
     python scripts/compile_schema.py           # write leaflets/_schema_check.py
     python scripts/compile_schema.py --check   # exit 1 when that file is not what the schema gives

@@ -44,6 +44,20 @@ def cli():
     return run_cli
 
 
+def copy_beside(source: Path, target: Path) -> None:
+    """Copy what lies beside a shipped leaflet's ``source`` JSON (its figure files, its sources/ text
+    copies) next to the copy written at ``target``: a leaflet's folder is more than its JSON (LM020,
+    LN010 would report the missing files)."""
+    for item in source.parent.iterdir():
+        if item.suffix == ".json":
+            continue
+        destination = target.parent / item.name
+        if item.is_dir():
+            shutil.copytree(item, destination, dirs_exist_ok=True)
+        else:
+            shutil.copy(item, destination)
+
+
 def brand_copy(tmp_path: Path, change: Any = None, name: str = "shop") -> Path:
     """A copy of brands/default in ``tmp_path/name``; ``change(data)`` edits its brand.json first."""
     folder = tmp_path / name

@@ -18,7 +18,7 @@ APPROVER = ["--name", "Ms A. Example", "--role", "Consultant spinal surgeon"]
 
 @pytest.fixture
 def leaflet(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "content" / "spinal-fusion", tmp_path / "spinal-fusion")
+    shutil.copytree(ROOT / "content", tmp_path, dirs_exist_ok=True)  # with the leaflets it names (LM010)
     return tmp_path / "spinal-fusion" / "en.json"
 
 
@@ -123,3 +123,21 @@ def test_build_records_the_approval_hash_and_the_footer_shows_the_approval_date(
     assert entry["approval_sha256"] == sha and entry["status"] == "approved"
     footer = (out / "spinal-fusion.en.html").read_text(encoding="utf-8").split('<footer class="site-footer">')[1]
     assert "version 1.0, approved 1 December 2026" in " ".join(footer.split())
+
+
+def test_an_approval_covers_the_figure_files_so_a_redrawn_diagram_needs_a_new_sign_off(tmp_path):
+    """The picture is part of what the patient reads: changing only the SVG beside the JSON breaks the
+    approval (LD007), as changing a sentence does; a leaflet without figures hashes as before."""
+    content_dir = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content_dir)
+    leaflet = content_dir / "pars-defect-repair" / "en.json"
+    done = run_cli("approve", leaflet, *APPROVER, "--date", "2026-12-01", env=TODAY)
+    assert done.code == 0, done
+    clean = run_cli("validate", leaflet, env=TODAY)
+    assert "LD007" not in clean.stdout, clean.stdout
+    figure = next((content_dir / "pars-defect-repair").glob("*.svg"))
+    figure.write_text(figure.read_text(encoding="utf-8").replace("</svg>", "<g/></svg>"), encoding="utf-8")
+    changed = run_cli("validate", leaflet, env=TODAY)
+    assert changed.code == 1 and "LD007" in changed.stdout, changed.stdout
+    data = json.loads((content_dir / "spinal-fusion" / "en.json").read_text(encoding="utf-8"))
+    assert clinical_hash(data, content_dir / "spinal-fusion") == clinical_hash(data)  # no figures: as before

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, copy_beside, run_cli
 
 SHIPPED = ROOT / "content" / "pars-defect-repair" / "en.json"
 BAND = "Not yet approved for patient use"
@@ -57,6 +57,7 @@ def first_padded_cut(folders: Iterator[Path], questions: list[str] | None = None
     """(the source, its build folder) of the first cut of pars-defect-repair (with ``questions`` instead of
     its own, if given) whose booklet by ``brand`` adds pages, built into the next of ``folders``."""
     data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    data.pop("further_information")  # alone in its folder: the leaflets it names are not beside it (LM010)
     for cut in CUTS:
         folder = next(folders)
         kept = {k: v for k, v in data.items() if k not in cut}
@@ -65,6 +66,7 @@ def first_padded_cut(folders: Iterator[Path], questions: list[str] | None = None
         source = folder / "content" / data["id"] / "en.json"
         source.parent.mkdir(parents=True)
         source.write_text(json.dumps(kept, indent=2), encoding="utf-8")
+        copy_beside(SHIPPED, source)
         build_booklet(folder / "dist", *extra, source=source, brand=brand)
         if first_added_page(folder / "dist" / "pars-defect-repair.en.print.pdf"):
             return source, folder / "dist"

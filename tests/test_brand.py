@@ -217,7 +217,8 @@ def test_logo_in_cmyk_has_no_rgb_left() -> None:
 
 def test_missing_glyphs_are_named() -> None:
     brand = load_brand("default")
-    assert brand.missing_glyphs("ok ab\u00ad\n中文 عرب 中") == ["中", "文", "ع", "ر", "ب"]
+    assert brand.missing_glyphs("ok ab\u00ad\n中文 عرب 中") == ["中", "文"]  # Arabic: the Noto Naskh fallback
+    assert load_brand("example-hospital").missing_glyphs("عرب \u2066020\u2069") == ["ع", "ر", "ب"]
     with pytest.raises(MissingGlyphsError) as caught:
         brand.require_glyphs("Knee 中文", "content/knee/en.json")
     message = str(caught.value)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, copy_beside, run_cli
 
 from leaflets.i18n import interface
 
@@ -29,11 +29,13 @@ BAND_MESSAGE = "Not yet approved for patient use"  # the catalogue's message: We
 
 def copy_leaflet(folder: Path, change=None, name: str = "pars-defect-repair") -> Path:
     data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    data.pop("further_information")  # alone in its folder: the leaflets it names are not beside it (LM010)
     if change:
         change(data)
     path = folder / data["id"] / f"{data['language']}.json" if name == "pars-defect-repair" else folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    copy_beside(SHIPPED, path)
     return path
 
 
@@ -311,8 +313,9 @@ def test_a_worker_crash_becomes_a_clean_error(monkeypatch) -> None:
     from leaflets import workers
 
     monkeypatch.setattr(workers, "render_task", crash)
-    leaflet = workers.leaflet_model(json.loads(SHIPPED.read_text(encoding="utf-8")), "a.json", "0" * 64, draft=False)
-    tasks = [workers.RenderRequest("a.json", leaflet, str(ROOT / "brands" / "default"), kind, False)
+    leaflet = workers.leaflet_model(json.loads(SHIPPED.read_text(encoding="utf-8")), str(SHIPPED), "0" * 64,
+                                    draft=False)  # the source's folder holds its figure
+    tasks = [workers.RenderRequest(str(SHIPPED), leaflet, str(ROOT / "brands" / "default"), kind, False)
              for kind in ("html", "screen")]
     results = workers.render_all(tasks, jobs=2)
     assert [r.data for r in results] == [b"", b""]

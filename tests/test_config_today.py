@@ -27,7 +27,7 @@ APPROVER = ["--name", "Ms A. Example", "--role", "Consultant spinal surgeon"]
 def work(tmp_path: Path) -> tuple[Path, Path, Path]:
     """(a folder with no configuration above it, the leaflet in its content/, a config ignoring LD001
     kept elsewhere)."""
-    shutil.copytree(SHIPPED.parent, tmp_path / "content" / "spinal-fusion")
+    shutil.copytree(SHIPPED.parent.parent, tmp_path / "content")  # with the leaflets it names (LM010)
     settings = tmp_path / "settings" / "leaflets.toml"
     settings.parent.mkdir()
     settings.write_text('ignore = ["LD001"]\n', encoding="utf-8")

@@ -24,7 +24,8 @@ def _expected(leaflet: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def findings() -> dict[str, Counter[tuple[str, int]]]:
-    result = run_cli("validate", "--format", "json", *[CORPUS / name / "en.json" for name in LEAFLETS], env=TODAY)
+    result = run_cli("validate", "--format", "json", "--config", CORPUS / "leaflets.toml",  # LN008 off: see it
+                     *[CORPUS / name / "en.json" for name in LEAFLETS], env=TODAY)
     assert result.code in (0, 1), result
     out: dict[str, Counter[tuple[str, int]]] = {name: Counter() for name in LEAFLETS}
     for finding in json.loads(result.stdout)["findings"]:

@@ -37,7 +37,7 @@ def risk_named(data: dict[str, Any], name: str) -> dict[str, Any]:
 
 def test_a_frequency_change_is_clinical_and_named_in_text_and_json(tmp_path: Path):
     new = original()
-    risk_named(new, "Infection")["frequency"] = {"known": True, "rate": {"kind": "about", "percent": 2},
+    risk_named(new, "Infection")["frequency"] = {"rate": {"kind": "about", "percent": 2},
                                                  "band": "common"}
     old_path, new_path = pair(tmp_path, new)
     text = run_cli("diff", old_path, new_path)
@@ -84,7 +84,7 @@ def test_added_and_removed_risks_alternatives_sources_and_numbers_in_text(tmp_pa
     new = original()
     removed = new["risks"].pop()
     new["risks"].append({"name": "Chest infection", "description": ["Your lungs can become infected."],
-                         "frequency": {"known": True, "rate": {"kind": "less-than", "percent": 1}, "band": "uncommon"}})
+                         "frequency": {"rate": {"kind": "less-than", "percent": 1}, "band": "uncommon"}})
     new["alternatives"] = [a for a in new["alternatives"] if a["name"] != "Disc replacement"]
     new["sources"].append({"title": "A new guideline", "kind": "guideline"})
     new["recovery"]["hospital_stay"] = ["Most people stay in hospital for 3 to 5 days."]
@@ -113,7 +113,7 @@ def repo(tmp_path: Path) -> Path:
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "first")
     edited = original()
-    risk_named(edited, "Infection")["frequency"] = {"known": True, "rate": {"kind": "about", "percent": 3},
+    risk_named(edited, "Infection")["frequency"] = {"rate": {"kind": "about", "percent": 3},
                                                     "band": "common"}
     write(repo / "content" / "spinal-fusion" / "en.json", edited)
     return repo

@@ -95,7 +95,12 @@ def test_welsh_leaflet_has_no_english_interface_text(welsh_build: Path) -> None:
     page = (welsh_build / "spinal-fusion.cy.html").read_text(encoding="utf-8")
     tree = lxml_html.fromstring(page.encode("utf-8"))
     assert tree.get("lang") == "cy"
-    assert tree.xpath("//*[@lang and @lang != 'cy']") == []  # no passage marked as another language
+    # No passage marked as another language but the titles of related leaflets that exist only in English,
+    # which are their own names (linked to the English page, said so in Welsh beside them).
+    others = tree.xpath("//*[@lang and @lang != 'cy']")
+    assert all(e.tag in ("a", "span") and e.get("lang") == "en" and e.xpath("ancestor::section[@id='further-information']")
+               for e in others), [lxml_html.tostring(e) for e in others]
+    related = [" ".join(e.text_content().split()) for e in others]
     for hidden in tree.xpath("//style | //script"):  # CSS and JSON-LD are not read: their keys are not words
         hidden.drop_tree()
     shown = " ".join(" ".join(tree.itertext()).split()) + " " + " ".join(
@@ -106,7 +111,7 @@ def test_welsh_leaflet_has_no_english_interface_text(welsh_build: Path) -> None:
     # The titles of the English sources the translation cites are their own names, in English: not interface text.
     titles = [" ".join(source["title"].split()) for source in json.loads(WELSH.read_text(encoding="utf-8"))["sources"]]
     for name, text in texts.items():
-        for title in titles:
+        for title in titles + related:
             text = text.replace(title, "")
         assert "Risgiau" in text and "Tudalen 1 o" in text or name == "web page", name
         assert [p for p in pieces if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)] == [], name
@@ -150,7 +155,8 @@ def french(tmp_path: Path) -> Path:
     """The Welsh leaflet marked as French: a language with no catalogue."""
     data = json.loads(WELSH.read_text(encoding="utf-8")) | {"language": "fr"}
     data.pop("translation_of", None)  # a leaflet on its own, not a translation (LT rules)
-    data["risks"][0]["frequency"] = {"known": True, "rate": {"kind": "about", "percent": 0.5}, "band": "uncommon"}
+    data.pop("further_information", None)  # alone in its folder: the leaflets it names are not beside it (LM010)
+    data["risks"][0]["frequency"] = {"rate": {"kind": "about", "percent": 0.5}, "band": "uncommon"}
     target = tmp_path / "spinal-fusion" / "fr.json"
     target.parent.mkdir()
     target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -181,7 +187,8 @@ def test_language_without_catalogue_marks_english_interface_text(tmp_path: Path)
     review = tree.xpath("//p[@class='review']")[0]  # English words around French dates: each marked
     assert review.xpath("./span[@lang='en']/span[@lang='fr']/time"), lxml_html.tostring(review)
     assert "23 novembre 2026" in review.text_content()
-    cell = tree.xpath("//table[@class='risks']//td")[0]  # a frequency built from English words: marked too
+    name = json.loads(WELSH.read_text(encoding="utf-8"))["risks"][0]["name"]  # serious risks come first: find it
+    cell = tree.xpath(f"//table[@class='risks']//tr[th[contains(., {json.dumps(name)})]]/td")[0]  # English words
     assert [s.text_content() for s in cell.xpath("./span[@lang='en']")] == ["about 1 in 200 people (uncommon)"]
     assert "Risks" in page_text(out / "spinal-fusion.fr.screen.pdf")
 

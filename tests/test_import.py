@@ -82,7 +82,7 @@ def test_a_word_leaflet_becomes_a_draft_with_its_sections_risks_lists_and_leftov
     folder = content / "carpal-tunnel-release"  # the id is made from the title
     data = json.loads((folder / "en.json").read_text(encoding="utf-8"))
 
-    assert data["$schema"] == "../../schemas/leaflet.schema.json"
+    assert data["$schema"] == "../../schemas/leaflet.v2.schema.json"
     assert (data["id"], data["language"], data["status"]) == ("carpal-tunnel-release", "en", "draft")
     assert data["title"] == "Carpal tunnel release"
     assert data["summary"] == "This leaflet is for people who are having a carpal tunnel release."
@@ -90,13 +90,12 @@ def test_a_word_leaflet_becomes_a_draft_with_its_sections_risks_lists_and_leftov
     assert data["preparation"] == [{"list": ["Stop smoking if you can.", "Take off your rings."]}]
     risks = {risk["name"]: risk for risk in data["risks"]}
     assert list(risks) == ["Infection", "Scar tenderness", "Nerve damage"]
-    assert risks["Infection"]["frequency"] == {"known": True, "rate": {"kind": "about", "percent": 1},
-                                               "band": "common"}
+    assert risks["Infection"]["frequency"] == {"rate": {"kind": "about", "percent": 1}, "band": "common"}
     assert risks["Infection"]["management"] == ["We keep the wound clean."]
-    assert risks["Nerve damage"]["frequency"] == {"known": True, "rate": {"kind": "less-than", "percent": 0.1},
-                                                  "band": "rare"}
-    # a bare word is never turned into a band: "not known", with a TODO the writer must settle
-    assert risks["Scar tenderness"]["frequency"]["known"] is False
+    assert risks["Nerve damage"]["frequency"] == {"rate": {"kind": "less-than", "percent": 0.1}, "band": "rare"}
+    # a bare word becomes a verbal-only band whose TODO note the writer must settle (v2)
+    assert risks["Scar tenderness"]["frequency"]["band"] == "common" and "rate" not in risks["Scar tenderness"][
+        "frequency"]
     assert risks["Scar tenderness"]["frequency"]["note"].startswith("TODO:")
     assert data["recovery"]["timeline"] == [{"when": "After the operation",
                                              "what": ["Keep your hand raised for two days."]}]
@@ -157,7 +156,7 @@ def test_an_html_leaflet_is_imported_without_its_scripts_menus_or_remote_picture
     assert data["title"] == "Knee arthroscopy"
     assert data["summary"] == "This leaflet is about a knee arthroscopy, a look inside the knee."
     assert data["procedure"] == ["The surgeon looks inside your knee with a small camera."]
-    assert [(r["name"], r["description"][0][:5], r["frequency"]["known"]) for r in data["risks"]] == [
+    assert [(r["name"], r["description"][0][:5], "rate" in r["frequency"]) for r in data["risks"]] == [
         ("Infection", "The w", False), ("Blood clots", "TODO:", True)]
     assert data["recovery"]["timeline"] == [{"when": "Going home", "what": ["Most people go home the same day."]},
                                             {"when": "The first two weeks", "what": ["Use crutches."]},

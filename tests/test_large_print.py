@@ -185,3 +185,43 @@ def test_asking_for_large_print_later_renders_the_other_outputs_again(tmp_path) 
     second = run_cli("build", LEAFLET, "--format", "pdf", "--profile", "screen,large-print", "--out", out)
     assert second.code == 0 and "2 rendered, 0 reused" in second.stdout, second
     assert "also available in large print" in run_text(out / f"{NAME}.screen.pdf")
+
+
+def _logo_and_words(pdf_path: Path) -> tuple[list[tuple[float, float, float, float]], list[tuple[str, float, float]]]:
+    """Page 1's logo (the small square-ish shapes drawn in the masthead, top 45 mm) and the words of the
+    masthead with their left and right edges, in PDF points."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium.PdfDocument(str(pdf_path))
+    try:
+        page = document[0]
+        height = page.get_height()
+        band = height - 45 * 72 / 25.4
+        shapes = [obj.get_bounds() for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3)]
+        logo = [b for b in shapes if b[1] > band and 6 * 72 / 25.4 < b[2] - b[0] < 30 * 72 / 25.4
+                and 6 * 72 / 25.4 < b[3] - b[1] < 30 * 72 / 25.4]
+        textpage = page.get_textpage()
+        words = []
+        for index in range(textpage.count_rects()):
+            left, bottom, right, top = textpage.get_rect(index)
+            if bottom > band:
+                words.append((textpage.get_text_bounded(left, bottom, right, top), left, right, bottom, top))
+        textpage.close()
+        return logo, [(text, left, right) for text, left, right, bottom, top in words
+                      if any(b[1] < top and bottom < b[3] for b in logo)]
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("brand", BRANDS)
+def test_the_masthead_words_stand_beside_the_logo_not_under_it(built, brand) -> None:
+    """Seen in a page image: the large-print masthead's organisation name ran under the logo (a paragraph
+    with a column count is laid over a float by WeasyPrint). Every word level with the logo starts to its
+    right."""
+    logo, words = _logo_and_words(built[brand] / f"{NAME}.large-print.pdf")
+    assert logo, "the logo's shapes were not found on page 1"
+    logo_right = max(b[2] for b in logo)
+    assert words, "no masthead words level with the logo"
+    under = [text for text, left, _right in words if left < logo_right]
+    assert not under, f"words drawn over the logo (its right edge at {logo_right:.1f} pt): {under}"

@@ -69,7 +69,7 @@ def test_frequency_words(rate: Rate, band: str, expected: str) -> None:
 
 def test_unknown_frequency_reads_its_note() -> None:
     note = "The sources we used give no figure for this risk."
-    frequency = Frequency.from_data({"known": False, "note": note})
+    frequency = Frequency.from_data({"note": note})
     assert (frequency.known, frequency.words, frequency.rate, frequency.band) == (False, note, None, None)
 
 
@@ -134,5 +134,8 @@ def test_every_shipped_leaflet_builds_a_model(path: Path) -> None:
     leaflet = Leaflet.from_data(data, source_sha256=hashlib.sha256(raw).hexdigest())
     for risk in leaflet.risks:
         assert risk.frequency.words
-        if risk.frequency.known:
-            assert risk.frequency.words.endswith(f"people ({risk.frequency.band})")
+        if risk.frequency.known:  # v2: what the figure counts, then the band when the rate lies in one
+            assert risk.frequency.words.startswith(risk.frequency.figure)
+            assert f" {risk.frequency.per}" in risk.frequency.figure
+            if risk.frequency.band:
+                assert risk.frequency.words.endswith(f" ({risk.frequency.band})")

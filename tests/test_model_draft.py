@@ -97,10 +97,16 @@ def test_strict_model_still_refuses_broken_content() -> None:
 
 @pytest.mark.parametrize(("edit", "expected"), [
     (lambda d: d["risks"][1]["frequency"]["rate"].update(percent_from="five"), "[unreadable: rate"),
+    # v2: a band with no rate is a verbal-only frequency, which needs the note giving its reason
     (lambda d: d["risks"][1]["frequency"].pop("rate"),
-     "[missing: rate – see finding LS001 at /risks/1/frequency/rate]"),
-    (lambda d: d["risks"][1]["frequency"].pop("known"),
-     "[missing: known – see finding LS001 at /risks/1/frequency/known]"),
+     "Common (no figure). [missing: note – see finding LS001 at /risks/1/frequency/note]"),
+    (lambda d: d["risks"][1]["frequency"].update(rate=[5, 10]), "[wrong type: rate is a list, not an object"),
+    (lambda d: d["risks"][1]["frequency"]["rate"].update(kind="sometimes"), "[unreadable: rate"),
+    (lambda d: d["risks"][1]["frequency"]["rate"].update(kind="up-to"), "[unreadable: rate"),  # up-to needs percent
+    # what the draft cannot use is left out, and the figure is still shown
+    (lambda d: d["risks"][1]["frequency"].update(per="hips", within=12, band="often"),
+     "between 1 in 20 and 1 in 10 people (common)"),
+    (lambda d: d["risks"][1]["frequency"].update(per=["eyes"], within=""), "between 1 in 20 and 1 in 10 people"),
     (lambda d: d["risks"][1].update(frequency="often"), "[wrong type: frequency is text, not an object"),
     (lambda d: d["risks"][3]["frequency"].pop("note"),
      "[missing: note – see finding LS001 at /risks/3/frequency/note]"),

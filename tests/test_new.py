@@ -42,10 +42,10 @@ def test_a_fresh_scaffold_has_the_structure_and_every_placeholder_is_an_error(co
     path = content / "carpal-tunnel-release" / "en.json"
     assert str(path) in result.stdout
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert list(data)[:3] == ["$schema", "id", "language"] and data["$schema"] == "../../schemas/leaflet.schema.json"
+    assert list(data)[:3] == ["$schema", "id", "language"] and data["$schema"] == "../../schemas/leaflet.v2.schema.json"
     assert (data["id"], data["language"], data["status"]) == ("carpal-tunnel-release", "en", "draft")
     assert (data["last_reviewed"], data["next_review"]) == ("2026-06-01", "2027-06-01")
-    schema = json.loads((ROOT / "schemas" / "leaflet.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "schemas" / "leaflet.v2.schema.json").read_text(encoding="utf-8"))
     assert set(schema["required"]) <= set(data)
 
     code, findings = validate(path)
@@ -89,13 +89,15 @@ def test_from_copies_the_structure_but_no_words_or_figures(content: Path):
     path = content / "lumbar-fusion" / "en.json"
     copy = json.loads(path.read_text(encoding="utf-8"))
     assert [k for k in copy if k in original] == [k for k in original if k in copy]  # same order
-    assert set(original) - set(copy) <= {"approval", "suppressions"}
+    assert set(original) - set(copy) <= {"approval", "suppressions", "reference", "further_information"}
+    assert "others" not in copy["contact"]  # another leaflet's code, numbers and related leaflets are not copied
     assert len(copy["risks"]) == len(original["risks"]) and len(copy["sources"]) == len(original["sources"])
     assert len(copy["condition"]) == len(original["condition"])
     assert len(copy["recovery"]["timeline"]) == len(original["recovery"]["timeline"])
     assert [a.get("no_treatment") for a in copy["alternatives"]] == \
         [a.get("no_treatment") for a in original["alternatives"]]
-    assert all(r["frequency"] == {"known": False, "note": r["frequency"]["note"]} for r in copy["risks"])
+    assert all(r["frequency"] == {"note": r["frequency"]["note"]} for r in copy["risks"])  # no figure or band
+    assert not any("serious" in r for r in copy["risks"])  # another operation's judgement
     assert copy["id"] == "lumbar-fusion" and copy["version"] == "0.1" and copy["status"] == "draft"
     originals = {text for _, text in strings(original)}
     leaked = [(pointer, text) for pointer, text in strings(copy)

@@ -6,6 +6,7 @@ files at content-style paths (<id>/<lang>.json) and validated in one `leaflets v
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 from typing import Any
@@ -83,6 +84,12 @@ def case_results(tmp_path_factory) -> dict[tuple[str, str, int], tuple[list[str]
         target.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
         for name, text in edit.get("files", {}).items():  # files beside the leaflet (LM007: an import's leftovers)
             (target.parent / name).write_text(text, encoding="utf-8")
+        for name, data in edit.get("binary_files", {}).items():  # base64: a figure's PNG (LM021)
+            (target.parent / name).write_bytes(base64.b64decode(data))
+        for other in edit.get("related", []):  # LM010: leaflets in folders beside this one's, the base with their id
+            _, sibling = build({"set": {"/id": other}})
+            (target.parent.parent / other).mkdir()
+            (target.parent.parent / other / "en.json").write_text(json.dumps(sibling, indent=2), encoding="utf-8")
         if "source" in edit:  # LT: the translation's source beside it, the base leaflet with its own edits
             _, source = build(edit["source"])
             (target.parent / "en.json").write_text(json.dumps(source, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -154,7 +161,7 @@ def test_a_broken_word_list_is_reported_with_its_file(tmp_path, monkeypatch):
 def test_rule_codes_names_and_families_are_well_formed():
     rules = all_rules()
     assert len({r.name for r in rules.values()}) == len(rules)
-    assert {r.family for r in rules.values()} == {"LF", "LS", "LR", "LN", "LD", "LC", "LH", "LM", "LT", "LX"}
+    assert {r.family for r in rules.values()} == {"LF", "LS", "LR", "LN", "LD", "LC", "LH", "LM", "LT", "LL", "LX"}
     for rule in content_rules():
         assert rule.configurable and rule.check is not None
 

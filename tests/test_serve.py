@@ -25,6 +25,7 @@ import pytest
 from conftest import ROOT, run_cli
 
 SHIPPED = ROOT / "content" / "spinal-fusion" / "en.json"
+SERIOUS = r'<strong class="serious-label">Serious:</strong> '  # before a serious risk's name
 PAGE = "spinal-fusion.en.html"
 START_DEADLINE = 60.0  # seconds for the server to start on a busy machine (it renders first)
 CHANGE_DEADLINE = 2.0  # seconds from a save to the new text in the page (a hang guard)
@@ -105,6 +106,7 @@ class Serving:
 def leaflet(folder: Path, edit: Callable[[dict[str, Any]], None] | None = None) -> Path:
     """A copy of the shipped spinal-fusion leaflet at ``folder/spinal-fusion/en.json``, edited."""
     data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    data.pop("further_information", None)  # alone in its folder: the leaflets it names are not beside it (LM010)
     if edit:
         edit(data)
     path = folder / "spinal-fusion" / "en.json"
@@ -181,7 +183,8 @@ def test_serve_shows_each_finding_in_a_panel_and_beside_its_text_with_a_rule_lin
     assert '<a href="/rules/LH001">LH001</a>' in panel and "2 errors" in panel
     name = json.loads(SHIPPED.read_text(encoding="utf-8"))["risks"][1]["name"]
     # in place: the mark sits under that risk's own heading, and the TODO's under the title
-    assert re.search(rf'<div class="risk">\s*<h3>{re.escape(name)}</h3>\s*<div class="lf-marks"><p class="lf-mark '
+    assert re.search(rf'<div class="risk[^"]*" id="risk-2">\s*<h3>(?:{SERIOUS})?{re.escape(name)}</h3>\s*'
+                     r'<div class="lf-marks"><p class="lf-mark '
                      r'lf-error" id="lf-mark-\d+"><a href="#lf-finding-\d+">LC001 error</a>', page), page
     assert re.search(r'<h1>Spinal fusion</h1>\s*<div class="lf-marks">.*LH001', page)
     assert '<div class="draft-mark"' in page  # rendered as a draft, as preview does
@@ -397,7 +400,9 @@ def test_each_finding_is_marked_beside_the_part_of_the_page_its_pointer_names() 
         return re.search(heading + r'\s*<div class="lf-marks">(<p [^>]*>.*?</p>)*?<p class="lf-mark lf-warning" '
                          rf'id="lf-mark-\d"><a href="#lf-finding-\d">{code} warning</a>', shown) is not None
 
-    assert mark_after(rf"<div class=\"risk\">\s*<h3>{re.escape(data['risks'][2]['name'])}</h3>", "LA001")
+    # serious risks come first on the page: the mark follows the risk's own id (risk-3), not its place on the page
+    assert mark_after(rf"<div class=\"risk[^\"]*\" id=\"risk-3\">\s*<h3>(?:{SERIOUS})?"
+                      rf"{re.escape(data['risks'][2]['name'])}</h3>", "LA001")
     assert mark_after(rf"<h3>{re.escape(data['alternatives'][1]['name'])}</h3>", "LA002")
     assert mark_after(r'<h2 id="recovery-h">Recovery</h2>', "LA003")
     assert mark_after(r"<h1>Spinal fusion</h1>", "LA004") and mark_after(r"<h1>Spinal fusion</h1>", "LA005")

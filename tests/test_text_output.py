@@ -22,6 +22,7 @@ SHIPPED = ROOT / "content" / "spinal-fusion" / "en.json"
 
 def write_leaflet(folder: Path, change: Any = None) -> Path:
     data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    data.pop("further_information")  # alone in its folder: the leaflets it names are not beside it (LM010)
     if change is not None:
         change(data)
     path = folder / "content" / data["id"] / "en.json"
@@ -70,11 +71,14 @@ def test_shipped_leaflet_as_text_in_reading_order(tmp_path: Path) -> None:
         assert lines[lines.index(heading) + 1] == "-" * len(heading), heading
     assert -1 not in positions(text, [leaflet.title, *headings])
     assert positions(text, [leaflet.title, *headings]) == sorted(positions(text, [leaflet.title, *headings]))
-    # every risk: a linearised row, then the risk told in sentences, in the model's order
+    # every risk: a linearised row, then the risk told in sentences, serious ones first (labelled), as the page
     risks = text[text.index("\nRisks\n"):text.index("\nRecovery\n")]
-    rows = [f"- Risk: {risk.name}. How often it happens: {risk.frequency.words.rstrip('.')}." for risk in leaflet.risks]
-    assert [line for line in risks.split("\n") if line.startswith("- Risk: ")] == rows
-    names = [f"\n{risk.name}\n" for risk in leaflet.risks]
+    ordered = [risk for group in leaflet.risk_groups for risk in group.risks]
+    assert sorted(r.name for r in ordered) == sorted(r.name for r in leaflet.risks) and ordered[0].serious
+    rows = [f"- {'Serious risk' if risk.serious else 'Risk'}: {risk.name}. How often it happens: "
+            f"{risk.frequency.words.rstrip('.')}." for risk in ordered]
+    assert [line for line in risks.split("\n") if line.startswith(("- Risk: ", "- Serious risk: "))] == rows
+    names = [f"\n{'Serious: ' if risk.serious else ''}{risk.name}\n" for risk in ordered]
     assert -1 not in positions(risks, names)
     # list items are lines of their own
     for item in (*leaflet.questions, *leaflet.urgent_help.symptoms):

@@ -31,6 +31,8 @@ def pair(tmp_path: Path) -> Path:
     folder = tmp_path / "content" / "spinal-fusion"
     folder.mkdir(parents=True)
     shutil.copy(SOURCE, folder / "en.json")
+    for related in json.loads(SOURCE.read_text(encoding="utf-8")).get("further_information", {}).get("leaflets", []):
+        shutil.copytree(SOURCE.parent.parent / related, folder.parent / related)  # the leaflets it names (LM010)
     if WELSH.is_file():
         data = json.loads(WELSH.read_text(encoding="utf-8"))
         data.pop("translation_of", None)
@@ -99,7 +101,7 @@ def test_a_changed_band_goes_stale_and_drifts(pair: Path) -> None:
     assert _pin(pair / "cy.json").code == 0
 
     def figure(data: dict) -> None:
-        data["risks"][0]["frequency"] = {"known": True, "rate": {"kind": "about", "percent": 2}, "band": "common"}
+        data["risks"][0]["frequency"] = {"rate": {"kind": "about", "percent": 2}, "band": "common"}
 
     _edit(pair / "en.json", figure)
     code, findings = _validate(pair / "cy.json")

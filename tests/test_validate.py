@@ -156,30 +156,50 @@ def test_a_risk_without_frequency_says_what_to_add_and_where(leaflet):
     text = json.dumps(leaflet, indent=2)
     [finding] = schema_findings(leaflet, text)
     assert finding.code == "LS001"
-    assert finding.message.startswith("risks[0] has no frequency: add a number")
-    assert "say the source gives none" in finding.message
+    assert finding.message.startswith("risks[0] has no frequency: add how often it happens")
+    assert "a note saying the sources give none" in finding.message and '"known"' not in finding.message
     assert finding.pointer == "/risks/0"
     assert text.splitlines()[finding.line - 1].strip() == "{"  # the risk's own opening brace
 
 
-def test_a_known_frequency_needs_a_rate_and_band(leaflet):
-    leaflet["risks"][0]["frequency"] = {"known": True}
-    found = schema_findings(leaflet)
-    assert sorted(f.message.split(":")[0] for f in found) == [
-        "risks[0].frequency has no band",
-        "risks[0].frequency has no rate",
-    ]
-
-
-def test_an_unknown_frequency_cannot_carry_a_rate(leaflet):
-    leaflet["risks"][0]["frequency"]["rate"] = {"kind": "about", "percent": 1}
+def test_a_frequency_with_neither_rate_nor_note_is_refused(leaflet):
+    """v2: a frequency is known exactly when it has a rate; with none, the note must say what is known."""
+    leaflet["risks"][0]["frequency"] = {"per": "eyes"}
     [finding] = schema_findings(leaflet)
-    assert finding.code == "LS009"
-    assert '"known": false cannot have a rate' in finding.message
+    assert (finding.code, finding.pointer) == ("LS001", "/risks/0/frequency")
+    assert finding.message.startswith("risks[0].frequency has no note: a frequency with no rate needs a note")
+
+
+def test_a_band_without_a_rate_needs_a_note_giving_its_reason(leaflet):
+    """A verbal-only band ("rare") must say what the word rests on; the message says so, not "add it"."""
+    leaflet["risks"][0]["frequency"] = {"band": "rare"}
+    [finding] = schema_findings(leaflet)
+    assert finding.code == "LS001"
+    assert "for a band with no figure, what the word rests on" in finding.message
+    leaflet["risks"][0]["frequency"]["note"] = "Our surgeons describe it as rare (expert opinion)."
+    assert schema_findings(leaflet) == []
+
+
+def test_a_frequency_may_give_a_rate_without_a_band(leaflet):
+    leaflet["risks"][0]["frequency"] = {"rate": {"kind": "up-to", "percent": 5}, "per": "operations",
+                                        "within": "within a year"}
+    assert schema_findings(leaflet) == []
+
+
+def test_an_old_known_field_is_refused_with_the_fields_allowed(leaflet):
+    leaflet["risks"][0]["frequency"] = {"known": True, "rate": {"kind": "about", "percent": 1}}
+    [finding] = schema_findings(leaflet)
+    assert (finding.code, finding.pointer) == ("LS002", "/risks/0/frequency/known")
 
 
 def test_a_between_rate_needs_both_ends(leaflet):
-    leaflet["risks"][0]["frequency"] = {"known": True, "band": "common", "rate": {"kind": "between", "percent": 5}}
+    leaflet["risks"][0]["frequency"] = {"band": "common", "rate": {"kind": "between", "percent": 5}}
+    found = schema_findings(leaflet)
+    assert {f.code for f in found} == {"LS001", "LS009"}
+
+
+def test_a_bound_takes_percent_not_a_range(leaflet):
+    leaflet["risks"][0]["frequency"] = {"rate": {"kind": "more-than", "percent_from": 5, "percent_to": 10}}
     found = schema_findings(leaflet)
     assert {f.code for f in found} == {"LS001", "LS009"}
 

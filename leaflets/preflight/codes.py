@@ -141,6 +141,11 @@ IMAGE_TOO_LOW_RES = _rule("PP012", "image-resolution-too-low", "error", "print",
     f"An image is below {PPI_ERROR} ppi at its placed size.",
     "Under 150 ppi the pixels show plainly in print.",
     "Supply a larger image (at least 300 ppi at the size it is placed).")
+IMAGE_RESOLUTION = _rule("PP018", "image-resolution", "info", "print",
+    f"An image's effective resolution as placed (a note: {PPI_WARN} ppi or more).",
+    "The resolution that matters is the image's pixels over the size it is printed, which only the PDF "
+    "knows; a prepress check reports it for every image, so a good one is on record too.",
+    "Nothing to do; under 300 ppi PP011 or PP012 fires instead.")
 TRANSPARENCY = _rule("PP013", "forbidden-transparency", "error", "print",
     "Transparency is used where the declared PDF/X variant forbids it.",
     "PDF/X-1a and X-3 forbid live transparency; a RIP flattens it unpredictably (stitching lines, "

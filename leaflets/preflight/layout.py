@@ -15,6 +15,7 @@ Rotated text (a diagonal DRAFT mark) is decoration and is not read.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -217,6 +218,8 @@ def _words(textpage) -> list[Word]:
     words: list[Word] = []
     current: list[tuple[str, float, float, float, float, float, bool]] = []
     box, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+    marks = ""  # combining marks read since the last letter
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
 
     def flush() -> None:
         if current:
@@ -237,7 +240,22 @@ def _words(textpage) -> list[Word]:
         bold = _bold(textpage, i)
         if char in _SOFT_HYPHENS:
             char = "-"
-        entry = (char, box.left, box.right, -box.top, -box.bottom, size, bold)
+        if unicodedata.category(char).startswith("M"):
+            # A combining mark (an Arabic vowel sign or shadda, a Bengali vowel sign) is drawn on a letter,
+            # above or below it, and PDFium may read it apart from that letter: it is part of a word's
+            # text, never a box of its own that "overlaps" the letter it sits on.
+            if current:
+                current[-1] = (current[-1][0] + char, *current[-1][1:])
+            else:
+                marks += char
+            continue
+        # The loose box spans the font's ascent and descent; Arabic faces (Noto Naskh: 1.07 em above the
+        # baseline, 0.63 below, room for stacked vowel marks) would make every line seem to touch the
+        # next or the running header. Held to 1 em above and half an em below (Latin faces are within).
+        pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(origin_x), ctypes.byref(origin_y))
+        top, bottom = min(box.top, origin_y.value + size), max(box.bottom, origin_y.value - 0.5 * size)
+        entry = (char + marks, box.left, box.right, -top, -bottom, size, bold)
+        marks = ""
         if current:
             last = current[-1]
             new_line = abs((entry[3] + entry[4]) - (last[3] + last[4])) / 2 > 0.5 * size
@@ -292,12 +310,30 @@ def _tables(rules: list[tuple[float, float, float, float]], lines: list[Line]) -
         columns = tuple(sorted(xs))
         words = [w for line in lines for w in line.words
                  if top - 1 <= (w.top + w.bottom) / 2 <= bottom + 1 and columns[0] - 1 <= w.x0 <= columns[-1] + 1]
-        if tables and tables[-1].columns == columns and abs(tables[-1].bottom - top) <= 3:
-            tables[-1].rows.append(words)
-            tables[-1].bottom = bottom
+        # Not only the last table: two tables side by side (a bilingual PDF's columns) have rows in turn.
+        same = next((t for t in reversed(tables) if t.columns == columns and abs(t.bottom - top) <= 3), None)
+        if same is not None:
+            same.rows.append(words)
+            same.bottom = bottom
         else:
             tables.append(Table(columns, [words], top, bottom))
-    return tables
+    return _side_by_side(tables)
+
+
+def _side_by_side(tables: list[Table]) -> list[Table]:
+    """Two tables side by side whose first rows are drawn level (a bilingual PDF's header rows) read
+    as one row of a table as wide as both: give each table under it its own part of that row."""
+    kept = []
+    for table in tables:
+        below = [t for t in tables if t is not table and abs(t.top - table.bottom) <= 3
+                 and set(t.columns) < set(table.columns)]
+        if len(table.rows) == 1 and len(below) >= 2 and set().union(*(t.columns for t in below)) == set(table.columns):
+            for part in below:
+                part.rows.insert(0, [w for w in table.rows[0] if part.columns[0] - 1 <= w.x0 <= part.columns[-1] + 1])
+                part.top = table.top
+            continue
+        kept.append(table)
+    return kept
 
 
 def _lines(flow: list[Word]) -> list[Line]:

@@ -18,6 +18,7 @@ from leaflets.preflight.codes import (
     HAIRLINE,
     HAIRLINE_PT,
     IMAGE_LOW_RES,
+    IMAGE_RESOLUTION,
     IMAGE_TOO_LOW_RES,
     INTENT_PROFILE,
     MARKS_IN_BLEED,
@@ -114,7 +115,7 @@ def _imposition(pdf) -> list[tuple[int, int, int]] | None:
 
 def _check_imposed_booklet(sides: list[tuple[int, int, int]]) -> Iterator[Raw]:
     """An imposed booklet holds the booklet's pages two to a sheet side: count those, not the sides, and
-    check they are all there in saddle-stitch order."""
+    check they are all there in saddle-stitch order (mirrored for a booklet bound on the right)."""
     from leaflets.booklet import saddle_stitch_order
 
     count = sides[0][2]
@@ -125,7 +126,8 @@ def _check_imposed_booklet(sides: list[tuple[int, int, int]]) -> Iterator[Raw]:
         return
     expected = saddle_stitch_order(count)  # a multiple of 4 always has one
     found = [(left, right) for left, right, _count in sides]
-    if found != expected or any(side[2] != count for side in sides):
+    mirrored = saddle_stitch_order(count, right_to_left=True)
+    if found not in (expected, mirrored) or any(side[2] != count for side in sides):
         yield Raw(BOOKLET_COUNT, 0, "", f"the imposed sheet sides do not hold a {count}-page booklet in "
                   f"saddle-stitch order: {len(sides)} sides carry pages {found}, expected {expected}")
 
@@ -331,9 +333,11 @@ def _print_page_findings(number: int, scan: PageFacts, rules: _VariantRules, tri
         if ppi < PPI_ERROR:
             yield Raw(IMAGE_TOO_LOW_RES, number, name, f"{name} is {ppi:.0f} ppi as placed "
                       f"(under {PPI_ERROR}): pixels will show in print")
-        elif ppi < PPI_WARN:
+        elif round(ppi) < PPI_WARN:
             yield Raw(IMAGE_LOW_RES, number, name, f"{name} is {ppi:.0f} ppi as placed "
                       f"(under {PPI_WARN}): it will look soft in print")
+        else:
+            yield Raw(IMAGE_RESOLUTION, number, name, f"{name} is {ppi:.0f} ppi as placed")
     if scan.thinnest < HAIRLINE_PT:
         where, _, at = scan.thinnest_at.partition(" at ")
         obj = "page content" if where == "page" else where

@@ -15,9 +15,16 @@ own ICC file is relative to the brand folder; the default one is a ``file:`` URL
 ``leaflets/render/icc``, so the fetcher's roots must include that folder.
 
 Glyphs: a PDF must never fall back silently to a system font, so :func:`render_print` refuses a
-leaflet with characters the brand's typeface lacks (:class:`~leaflets.brand.MissingGlyphsError`).
-A web page names the brand's typeface first and then the reader's own sans-serif fonts, so a
-script the typeface lacks (Arabic, Chinese…) is still shown by the reader's device.
+leaflet with characters the brand's typeface and its fallback typefaces (``typeface.fallbacks``:
+Noto Naskh Arabic and Noto Sans Bengali in the default brand) lack
+(:class:`~leaflets.brand.MissingGlyphsError`). Both stylesheets list the main family, then the
+fallbacks; a web page then names the reader's own sans-serif fonts, so a script no brand face has
+(Chinese…) is still shown by the reader's device.
+
+Direction: a right-to-left leaflet (``Leaflet.direction``) gets ``dir="rtl"``; the print stylesheet
+mirrors the page (``start``/``end`` in print.css) and the web stylesheet uses logical properties.
+Addresses shown as themselves and printed URLs are set ``dir="ltr"``; the brand's own words take
+the direction of their first strong character (:func:`text_direction`).
 """
 
 from __future__ import annotations
@@ -37,9 +44,11 @@ from markupsafe import Markup
 
 from leaflets import __version__
 from leaflets.brand import BLACK, WHITE, Brand
+from leaflets.further import language_in
 from leaflets.i18n import N_, Interface, interface
-from leaflets.model import Leaflet, locale_for
+from leaflets.model import Leaflet, locale_for, plain_text
 from leaflets.render.marks import NO_MARKS_NOTES, DraftFinding, Listed, Marks, mark
+from leaflets.statements import resolve as resolve_statements
 
 Profile = Literal["screen", "print"]
 PDF_PROFILES: tuple[Profile, ...] = ("screen", "print")  # the PDFs a leaflet is rendered as (build --profile)
@@ -63,6 +72,31 @@ STATUS_WORDS = {
     "in-review": N_("This leaflet is being reviewed."),
     "approved": N_("This leaflet has been approved."),
 }
+
+
+# The schema's kinds of source, as messages: printed after each source ("(guideline)"), so in the
+# leaflet's language, not English in an Arabic or Welsh page.
+SOURCE_KINDS = {
+    "hospital web page": N_("hospital web page"), "clinic web page": N_("clinic web page"),
+    "health information web page": N_("health information web page"), "guideline": N_("guideline"),
+    "journal article": N_("journal article"), "textbook": N_("textbook"), "expert opinion": N_("expert opinion"),
+    "other": N_("other"),
+}
+
+
+def source_kind(kind: Any, say: Callable[..., Any]) -> Any:
+    """A source's kind in the leaflet's language (``say`` is the template's ``_`` or ``gettext``); a
+    draft's unusable kind is shown as it is."""
+    from leaflets.model import Placeholder
+
+    if isinstance(kind, str) and not isinstance(kind, Placeholder) and kind in SOURCE_KINDS:
+        return say(SOURCE_KINDS[kind])
+    return kind
+
+
+@jinja2.pass_context
+def _source_kind_filter(context: Any, kind: Any) -> Any:
+    return source_kind(kind, context["_"])
 
 
 def status_words(leaflet: Leaflet) -> str:
@@ -107,6 +141,34 @@ def json_for_script(value: Any) -> Markup:
     return Markup(text)
 
 
+def text_direction(value: Any) -> str:
+    """``rtl`` or ``ltr`` by the first strongly directional character of ``value`` (what ``dir="auto"``
+    does in a browser; WeasyPrint has no ``dir="auto"``), ``auto`` when it has none. For words that are
+    not the leaflet's own, such as the brand's name and contact note: an English note in an Arabic page
+    must keep its full stop at its end."""
+    import unicodedata
+
+    for char in str(value):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "auto"
+
+
+def bdi_ltr(value: Any) -> Markup:
+    """``value`` in ``<bdi dir="ltr">``: a code such as "ORTH-012" or "spinal-fusion" inside right-to-left
+    text, which the bidi algorithm would otherwise show as "012-ORTH"."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+
+
+def isolate_ltr(value: Any, right_to_left: bool) -> str:
+    """``value`` between the Unicode isolates LRI and PDI when the page is right to left: :func:`bdi_ltr`
+    for CSS strings (the running footer), where there is no markup. Unchanged in a left-to-right page."""
+    return f"\u2066{value}\u2069" if right_to_left else str(value)
+
+
 def plain(value: Any) -> str:
     """The words of a value alone: a draft's :class:`~leaflets.model.Placeholder` without its warning
     markup, for attributes, ``<title>`` and CSS strings (where markup would be shown as text)."""
@@ -148,7 +210,7 @@ def href(url: Any) -> str | None:
     return url if ok else None
 
 
-def csp(css: str) -> Markup:
+def csp(css: str, figures: bool = False) -> Markup:
     """The Content-Security-Policy of a web page whose one ``<style>`` element holds ``css``.
 
     The pages need no script, and load only the brand's logo and fonts from ``assets/`` beside
@@ -156,7 +218,8 @@ def csp(css: str) -> Markup:
     a script, a frame, a form or anything off-site is refused by the browser. (The JSON-LD
     ``<script type="application/ld+json">`` is data, not run, so CSP does not block it.)"""
     digest = base64.b64encode(hashlib.sha256(str(css).encode("utf-8")).digest()).decode("ascii")
-    return Markup(f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'self'; font-src 'self'; "
+    images = "'self' data:" if figures else "'self'"  # a page's figures are data: URLs (leaflets.figures)
+    return Markup(f"default-src 'none'; style-src 'sha256-{digest}'; img-src {images}; font-src 'self'; "
                   "base-uri 'none'; form-action 'none'")
 
 
@@ -179,10 +242,76 @@ def environment() -> jinja2.Environment:
     env.filters["page_counters"] = page_counters
     env.filters["json_for_script"] = json_for_script
     env.filters["plain"] = plain
+    env.filters["text_direction"] = text_direction
+    env.filters["bdi_ltr"] = bdi_ltr
+    env.filters["isolate_ltr"] = isolate_ltr
+    env.filters["source_kind"] = _source_kind_filter
     env.filters["brief"] = brief
     env.filters["href"] = href
     env.filters["csp"] = csp
+    env.filters["statements"] = resolve_statements  # leaflet | statements(brand): leaflets.statements
+    env.filters["language_in"] = language_in  # language | language_in(reader): its name in the reader's language
+    env.globals["figure_view"] = figure_view
     return env
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+class FigureView(TypedDict):
+    """How one output embeds a figure: a ``data:`` URL (nothing is fetched) and its placed size."""
+
+    src: str
+    width: int  # web: the width and height attributes in CSS pixels (0: none, an SVG fills the column)
+    height: int
+    style: str  # PDF: the placed width, as CSS (the web page's CSP allows no style attributes)
+    ppi: float  # a raster's effective resolution as placed (0 for SVG)
+
+
+SVG_MAX_MM = 120  # an SVG figure's width on paper: a diagram wider than this only takes pages
+
+
+def column_mm(paper_width_mm: float) -> float:
+    """The text column's width on the page, in mm (print.css: the side margin, and 4 mm more inside)."""
+    _, side, _ = page_margins_mm(paper_width_mm)
+    return paper_width_mm - 2 * side - 4
+
+
+@jinja2.pass_context
+def figure_view(context: Any, figure: Any) -> FigureView:
+    """The figure as this output embeds it: the web page and the screen PDF in RGB, the print PDF in
+    CMYK through the print profile (leaflets.figures). Reads the output from the template's context
+    (a print context has ``profile`` and ``page_width_mm``; a web one has neither)."""
+    from leaflets import figures
+
+    image = figure.image
+    profile = context.get("profile")
+    if profile is None:  # the web page: width and height give the browser the aspect ratio before it loads
+        width = round(image.width * figures.CSS_PPI / image.ppi) if image.kind != "svg" else image.width
+        height = round(image.height * figures.CSS_PPI / image.ppi) if image.kind != "svg" else image.height
+        return {"src": figures.data_uri(image.data, image.mime), "width": width, "height": height, "style": "",
+                "ppi": 0.0}
+    brand, paper_width = context.get("brand"), context.get("page_width_mm")
+    if brand is None or paper_width is None:  # a page built from macros alone (a bilingual column) must pass them
+        raise ValueError("a figure in a PDF needs `brand` and `page_width_mm` in the template's context, to convert "
+                         "it for the brand's press and size it to the column")
+    cmyk = profile == "print"
+    column = column_mm(paper_width)
+    if image.kind == "svg":  # a drawing scales without loss: as wide as the column, up to SVG_MAX_MM
+        data = figures.svg_for_print(image, figures.print_profile(brand)) if cmyk else image.data
+        return {"src": figures.data_uri(data, image.mime), "width": 0, "height": 0,
+                "style": f"width: {min(column, SVG_MAX_MM)}mm", "ppi": 0.0}
+    place = figures.placement(image, column)
+    width_mm, ppi = place.width_mm, place.ppi
+    if cmyk and ppi < figures.MIN_PRINT_PPI:
+        # Only a draft gets here (validate's LM021 is an error otherwise): place it at the size that
+        # still prints sharp, so the proof passes preflight; the finding says what is wrong.
+        width_mm = round(image.width / figures.MIN_PRINT_PPI * figures.MM_PER_INCH, 2)
+        ppi = float(figures.MIN_PRINT_PPI)
+    if cmyk:
+        src = figures.data_uri(figures.cmyk_jpeg(image, figures.print_profile(brand)), "image/jpeg")
+    else:
+        src = figures.data_uri(image.data, image.mime)
+    return {"src": src, "width": 0, "height": 0, "style": f"width: {width_mm}mm", "ppi": ppi}
 
 
 # --- contexts ----------------------------------------------------------------------------------
@@ -303,6 +432,8 @@ def jsonld(leaflet: Leaflet, brand: Brand, web_url: str | None = None) -> dict[s
     }
     if web_url:
         data["url"] = web_url
+    if leaflet.reference:  # the trust's own code, as a print shop and a records system know the leaflet
+        data["identifier"] = plain(leaflet.reference)
     if leaflet.approval is not None:
         data["reviewedBy"] = {"@type": "Person", "name": leaflet.approval.name, "jobTitle": leaflet.approval.role}
     return data
@@ -445,6 +576,7 @@ def render_print(leaflet: Leaflet, brand: Brand, *, profile: str, draft: bool = 
     typed_profile: Profile = "print" if profile == "print" else "screen"
     extra = booklet_pages(leaflet, brand, extra_pages)
     brand.require_glyphs(leaflet.all_text() + "\n" + TEMPLATE_CHARACTERS + interface(leaflet.language).characters()
+                         + "".join(plain_text(s.text) for s in resolve_statements(leaflet, brand))  # a brand's wording
                          + (BOOKLET_CHARACTERS if extra else ""),
                          f"{leaflet.slug} ({profile} PDF)")
     marks = mark(leaflet, findings) if draft and findings else None

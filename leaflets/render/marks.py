@@ -48,20 +48,22 @@ _RANK = {"error": 0, "warning": 1, "info": 2}
 SECTION_OF = {"": "top", "title": "top", "summary": "top", "condition": "condition", "procedure": "procedure",
               "benefits": "benefits", "alternatives": "alternatives", "preparation": "preparation",
               "on_the_day": "on-the-day", "risks": "risks", "recovery": "recovery", "urgent_help": "urgent-help",
-              "questions": "questions", "glossary": "glossary", "contact": "contact"}
+              "questions": "questions", "glossary": "glossary", "contact": "contact", "outcomes": "benefits",
+              "risks_introduction": "risks", "further_information": "further-information"}
 SECTION_TITLES = {"top": "Title and summary", "condition": "About the condition", "procedure": "About the operation",
                   "benefits": "What the operation may do for you", "alternatives": "Other options",
                   "preparation": "Getting ready for the operation", "on-the-day": "On the day", "risks": "Risks",
                   "recovery": "Recovery", "urgent-help": "When to get help urgently",
                   "questions": "Questions you may want to ask", "glossary": "Words we use",
-                  "contact": "Contact us", "about": "About this leaflet"}
+                  "contact": "Contact us", "about": "About this leaflet", "further-information": "Further information"}
 # JSON keys the model keeps under another name (a date is shown in words).
 _RENAMED = {"last_reviewed": "last_reviewed_words", "next_review": "next_review_words", "date": "date_words"}
 # The leaflet's fields the page shows as text (a finding at any other is a note), and the field that
 # names an item of a list, marked for a finding at the item as a whole or at a field not shown.
 _SHOWN = frozenset({"title", "summary", "version", "disclaimer", "last_reviewed_words", "next_review_words",
                     "condition", "procedure", "benefits", "alternatives", "preparation", "on_the_day", "risks",
-                    "recovery", "urgent_help", "questions", "glossary", "contact", "authors", "approval", "sources"})
+                    "recovery", "urgent_help", "questions", "glossary", "contact", "authors", "approval", "sources",
+                    "risks_introduction"})  # outcomes: a note under the benefits heading (their figures are words)
 _LABELS = ("name", "title", "term", "when")
 _TOKEN_END = re.compile(r"\S+")
 _TRAILING = '.,;:!?)"”’'
@@ -262,6 +264,9 @@ def section_of(leaflet: Leaflet, pointer: str) -> str:
     section = SECTION_OF.get(tokens[0] if tokens else "", "about")
     if section in ("questions", "glossary") and not getattr(leaflet, section):
         return "top"  # the page has no such section when the list is empty
+    if section == "further-information" and not (leaflet.further_information.leaflets
+                                                 or leaflet.further_information.links):
+        return "about"  # nor this one when it names nothing
     return section
 
 

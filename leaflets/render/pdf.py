@@ -8,7 +8,8 @@ WeasyPrint 70 renders the print HTML; pikepdf then fixes what WeasyPrint leaves 
   but hangs them outside the structure tree).
 - ``print`` (PDF/X-4): TrimBox and BleedBox exactly 3 mm apart (WeasyPrint caps the BleedBox at
   10 pt), MediaBox = BleedBox, or larger with crop marks we draw in DeviceCMYK (WeasyPrint's own
-  marks are RGB with transparency, which PDF/X forbids).
+  marks are RGB with transparency, which PDF/X forbids). A bilingual print PDF (``tagged``) is tagged
+  too and gets the screen PDF's structure fixes, so each passage keeps its /Lang (leaflets.bilingual).
 - both: dates from the leaflet's review date, identifiers from a hash of the inputs, so the same
   inputs give the same bytes.
 
@@ -129,6 +130,7 @@ class PdfOptions:
     font_files: frozenset[str] | None = None  # SHA-256 of the allowed font files; None = any font
     label: str = ""  # names the leaflet in error messages
     output_condition: OutputCondition | None = None  # what the print output intent names (else WeasyPrint's)
+    tagged: bool = False  # a print PDF tagged too (the bilingual one: each passage's /Lang, leaflets.bilingual)
 
 
 @dataclass
@@ -167,16 +169,17 @@ def render_pdf(html: str, options: PdfOptions) -> PdfResult:
                           f"use one of {', '.join(PDF_PROFILES)}")
     fetcher = SandboxedFetcher((options.base_dir, *options.roots))
     stamp = f"{options.date.isoformat()}T00:00:00+00:00"
+    tags = {"pdf_tags": True} if options.tagged else {}  # screen and large print are tagged by their variant
     with captured_weasyprint_log() as log, structure.recording():
         try:
             document = weasyprint.HTML(
                 string=html, base_url=options.base_dir.resolve().as_uri() + "/", url_fetcher=fetcher,
-            ).render(pdf_variant=VARIANTS[options.profile])
+            ).render(pdf_variant=VARIANTS[options.profile], **tags)
             document.metadata.created = document.metadata.modified = stamp
             _fill_profile_components(document)
             raw = document.write_pdf(  # <link rel=attachment> files go through the fetcher, then are refused
                 pdf_variant=VARIANTS[options.profile],
-                pdf_identifier=bytes.fromhex(options.identity)[:16],
+                pdf_identifier=bytes.fromhex(options.identity)[:16], **tags,
             )
         except RefusedReference as exc:
             raise RenderError(f"{options.label}: {exc}") from None
@@ -239,11 +242,12 @@ def _finish(raw: bytes, options: PdfOptions) -> bytes:
     with pikepdf.open(io.BytesIO(raw)) as pdf:
         if options.profile != "print":  # screen and large-print: tagged PDF/UA
             crop_to_trim(pdf)
+        if options.profile != "print" or options.tagged:
             structure.rejoin(pdf)  # before the fixes below: they read the whole tables and lists
             scope_table_headers(pdf)
             flatten_list_wrappers(pdf)
             artifact_unlinked_content(pdf)
-        else:
+        if options.profile == "print":
             set_print_boxes(pdf, options)
             name_output_condition(pdf, options.output_condition)
             if options.crop_marks:

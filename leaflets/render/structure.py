@@ -16,6 +16,10 @@ each structure element which HTML element it came from (a private key, removed a
   ListNumbering /None, each /LI a term as /Lbl and its definition as /LBody (PDF 1.7 has no DL);
 - grouping elements left without content (/Div, /NonStruct, /Part, /Sect, /Art, /Span) are removed;
 - the StructTreeRoot gets the /IDTree that ISO 32000-1 (14.7.2) requires when elements carry /ID.
+
+An element whose HTML element has its own ``lang`` (a bilingual PDF's Welsh and English columns, an
+English phrase in a Welsh page) gets that language as its /Lang while the tree is written: WeasyPrint
+puts only the document's language in the catalogue, so a screen reader would read every passage in it.
 """
 
 from __future__ import annotations
@@ -80,6 +84,9 @@ def _install() -> None:
             # html and body pass their children's elements up: the innermost box, which made it, marks it
             if recorder is not None and isinstance(element, pydyf.Dictionary) and _MARK[1:] not in element:
                 element[_MARK[1:]] = pydyf.String(recorder.mark(box))
+                language = box.element.get("lang") if box.element is not None else None
+                if language and box.element_tag not in ("html", "body"):  # a passage in its own language
+                    element["Lang"] = pydyf.String(language)  # (ISO 32000-1 14.9.2): what WeasyPrint leaves out
             yield element
 
     build.leaflets_recording = True  # type: ignore[attr-defined]

@@ -14,7 +14,10 @@ an e-mail, and is still Markdown:
   and screen readers reflow too;
 * list items are lines starting ``- ``; the risks table is linearised, one line a row
   (``- Risk: Infection. How often it happens: about 1 in 100 people (uncommon).``), and every risk
-  is then told in sentences;
+  is then told in sentences; as on the page, serious risks come first, said in words (``- Serious
+  risk: Paralysis. …``, ``Serious: Paralysis``), under a sub-heading line per group when risks have
+  groups, after the risks' introduction; outcomes follow the benefits as sentences (``- About 9 in
+  10 people have less leg pain a year later.``);
 * links are written out in full (``Web: https://…``), dates in words, no HTML entities, NFC, one
   final newline.
 
@@ -37,8 +40,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from leaflets.further import language_in
 from leaflets.i18n import N_, Interface, interface
-from leaflets.model import BulletList, Leaflet, Source, Text
+from leaflets.model import BulletList, Figure, Leaflet, Risk, Source, Text
 from leaflets.render.marks import SECTION_TITLES, DraftFinding, mark
 
 if TYPE_CHECKING:
@@ -57,6 +61,13 @@ WORDS = {
     "risks_caption": N_("How often each risk happens:"),
     "risk_row": N_("Risk: %(name)s. How often it happens: %(words)s."),
     "how_often": N_("How often: %(words)s."),
+    "serious_intro": N_("Serious risks are listed first and marked “Serious”: you should know about them however "
+                        "rare they are."),
+    "serious": N_("Serious:"),
+    "serious_row": N_("Serious risk: %(name)s. How often it happens: %(words)s."),
+    "outcomes_caption": N_("How often the operation helps:"),
+    "outcome_row": N_("%(how_many)s %(outcome)s."),
+    "figure": N_("[Figure: %(alt)s]"),
     "stay": N_("Your stay in hospital"),
     "timeline": N_("Recovery step by step"),
     "work": N_("Going back to work"),
@@ -67,6 +78,15 @@ WORDS = {
     "email": N_("Email: %(value)s"),
     "web": N_("Web: %(value)s"),
     "address": N_("Address: %(value)s"),
+    "hours": N_("Hours: %(value)s"),
+    "others": N_("Other numbers"),
+    "for": N_("For: %(purpose)s"),
+    "further": N_("Further information"),
+    "related_intro": N_("Other leaflets you may find useful:"),
+    "other_language": N_("(in %(language)s: not yet available in this leaflet's language)"),
+    "links_intro": N_("Web pages we trust:"),
+    "identity": N_("Department: %(department)s."),
+    "reference": N_("Reference: %(reference)s."),
     "written_by": N_("Written by %(names)s."),
     "approved_by": N_("Approved for patient use by %(name)s, %(role)s, on %(date)s."),
     "sources": N_("Where the information comes from"),
@@ -119,6 +139,9 @@ class _Writer:
         for block in blocks:
             if isinstance(block, BulletList):
                 self.lines(block.items)
+            elif isinstance(block, Figure):  # the words a reader of the text needs in place of the picture
+                self.line(self.say("figure", alt=block.problem or block.alt))
+                self.lines([words for words in (block.caption, block.credit) if words], prefix="")
             else:
                 self.line(block.text)
 
@@ -149,9 +172,12 @@ def render_text(leaflet: Leaflet, brand: Brand, *, draft: bool = False, web_url:
     out.line(out.say("reviewed", last=leaflet.last_reviewed_words, next=leaflet.next_review_words,
                      version=leaflet.version))
     _body(out, leaflet)
+    _further(out, leaflet)
     _contact(out, leaflet, brand)
+    _statements(out, leaflet, brand)
     _about(out, leaflet)
-    out.line(out.say("footer", organisation=brand.organisation, id=leaflet.id, version=leaflet.version))
+    footer = out.say("footer", organisation=brand.organisation, id=leaflet.id, version=leaflet.version)
+    out.line(f"{clean(leaflet.reference)} · {footer}" if leaflet.reference else footer)
     if web_url:
         out.line(out.say("online", url=web_url))
     if findings:
@@ -173,6 +199,7 @@ def _body(out: _Writer, leaflet: Leaflet) -> None:
     _section(out, "condition", leaflet.condition)
     _section(out, "procedure", leaflet.procedure)
     _section(out, "benefits", leaflet.benefits)
+    _outcomes(out, leaflet)
     out.section("alternatives")
     _gap(out, leaflet, "alternatives")
     for alternative in leaflet.alternatives:
@@ -201,20 +228,39 @@ def _sentence(text: str) -> str:
 
 
 def _risks(out: _Writer, leaflet: Leaflet) -> None:
-    """The table linearised, a line a row, then each risk in sentences."""
+    """The introduction, then per group (a sub-heading when risks have groups) the table linearised, a
+    line a row, and each risk in sentences; serious risks first and labelled in words, as on the page."""
     out.section("risks")
+    out.text(leaflet.risks_introduction)
     out.line(out.say("risks_intro"))
+    if any(risk.serious for risk in leaflet.risks):
+        out.line(out.say("serious_intro"))
     _gap(out, leaflet, "risks")
-    if leaflet.risks:
+    for group in leaflet.risk_groups:
+        if group.title:
+            out.line(out.words.text(group.title))
         out.line(out.say("risks_caption"))
-        out.lines(out.say("risk_row", name=clean(risk.name).rstrip("."),
+        out.lines(out.say("serious_row" if risk.serious else "risk_row", name=clean(risk.name).rstrip("."),
                           words=clean(risk.frequency.words).rstrip("."))
-                  for risk in leaflet.risks)
-    for risk in leaflet.risks:
-        out.line(risk.name)
-        out.text(risk.description)
-        out.line(out.say("how_often", words=clean(risk.frequency.words).rstrip(".")))
-        out.text(risk.management)
+                  for risk in group.risks)
+        for risk in group.risks:
+            out.line(_risk_name(out, risk))
+            out.text(risk.description)
+            out.line(out.say("how_often", words=clean(risk.frequency.words).rstrip(".")))
+            out.text(risk.management)
+
+
+def _risk_name(out: _Writer, risk: Risk) -> str:
+    """A risk's name, after the words "Serious:" when it is serious."""
+    return f"{out.say('serious')} {clean(risk.name)}" if risk.serious else clean(risk.name)
+
+
+def _outcomes(out: _Writer, leaflet: Leaflet) -> None:
+    """Benefit and success figures as sentences: "About 9 in 10 people have less leg pain a year later."."""
+    if leaflet.outcomes:
+        out.line(out.say("outcomes_caption"))
+        out.lines(out.say("outcome_row", how_many=clean(o.how_many), outcome=clean(o.outcome).rstrip("."))
+                  for o in leaflet.outcomes)
 
 
 def _recovery(out: _Writer, leaflet: Leaflet) -> None:
@@ -235,8 +281,8 @@ def _recovery(out: _Writer, leaflet: Leaflet) -> None:
 
 
 def _contact_lines(out: _Writer, phone: str | None, email: str | None, web: str | None,
-                   address: str | None = None) -> list[str]:
-    values = (("phone", phone), ("email", email), ("web", web), ("address", address))
+                   address: str | None = None, hours: str | None = None) -> list[str]:
+    values = (("phone", phone), ("email", email), ("web", web), ("address", address), ("hours", hours))
     return [out.say(key, value=clean(value)) for key, value in values if value]
 
 
@@ -244,7 +290,13 @@ def _contact(out: _Writer, leaflet: Leaflet, brand: Brand) -> None:
     contact, own = leaflet.contact, brand.contact
     out.section("contact")
     out.text(contact.text)
-    out.lines(_contact_lines(out, contact.phone, contact.email, contact.web), prefix="")
+    out.lines(_contact_lines(out, contact.phone, contact.email, contact.web, hours=contact.hours), prefix="")
+    if contact.others:
+        out.line(out.say("others"))
+        for other in contact.others:
+            purpose = [out.say("for", purpose=clean(other.purpose))] if other.purpose else []
+            out.lines([other.name, *purpose, *_contact_lines(out, other.phone, other.email, other.web,
+                                                             hours=other.hours)], prefix="")
     if own.phone or own.email or own.address or own.web or own.note:
         out.line(brand.organisation)
         if own.note:
@@ -252,9 +304,45 @@ def _contact(out: _Writer, leaflet: Leaflet, brand: Brand) -> None:
         out.lines(_contact_lines(out, own.phone, own.email, own.web, own.address), prefix="")
 
 
+def _further(out: _Writer, leaflet: Leaflet) -> None:
+    """Related leaflets by title (a file has no links to follow) and trusted pages with their addresses."""
+    further = leaflet.further_information
+    if not (further.leaflets or further.links):
+        return
+    out.heading(out.say("further"), "-")
+    if further.leaflets:
+        out.line(out.say("related_intro"))
+        out.lines(clean(related.title or related.id) + _elsewhere(out, related.language, leaflet.language)
+                  for related in further.leaflets)
+    if further.links:
+        out.line(out.say("links_intro"))
+        out.lines(f"{clean(link.title)} ({clean(link.url)})" + (f", {clean(link.publisher)}" if link.publisher else "")
+                  for link in further.links)
+
+
+def _elsewhere(out: _Writer, language: str | None, own: str) -> str:
+    """The note after a related leaflet only in another language: " (in English: not yet available…)"."""
+    if not language or language == own:
+        return ""
+    return " " + out.say("other_language", language=language_in(language, own))
+
+
+def _statements(out: _Writer, leaflet: Leaflet, brand: Brand) -> None:
+    """Consent, other formats and feedback: the leaflet's, else the brand's, else the built-in wording."""
+    from leaflets.statements import resolve
+
+    for statement in resolve(leaflet, brand):
+        out.heading(out.words.text(statement.heading), "-")
+        out.text(statement.text)
+
+
 def _about(out: _Writer, leaflet: Leaflet) -> None:
     out.section("about")
     out.line(leaflet.disclaimer)
+    if leaflet.department:
+        out.line(out.say("identity", department=clean(leaflet.department)))
+    if leaflet.reference:
+        out.line(out.say("reference", reference=clean(leaflet.reference)))
     for name in ("id", "language"):
         _gap(out, leaflet, name)
     names = ", ".join(clean(p.name) + (f" ({clean(p.role)})" if p.role else "") for p in leaflet.authors)
@@ -266,12 +354,15 @@ def _about(out: _Writer, leaflet: Leaflet) -> None:
         out.line(out.say("approved_by", name=approval.name, role=approval.role, date=approval.date_words))
     out.line(out.say("sources"))
     _gap(out, leaflet, "sources")
-    out.lines(_source(source) for source in leaflet.sources)
+    out.lines(_source(source, out.words) for source in leaflet.sources)
 
 
-def _source(source: Source) -> str:
+def _source(source: Source, words_of: Interface) -> str:
+    from leaflets.render.html import source_kind
+
     words = clean(source.title) + (f" ({clean(source.url)})" if source.url else "")
-    words += (f", {clean(source.publisher)}" if source.publisher else "") + f" ({clean(source.kind)})."
+    kind = clean(str(source_kind(source.kind, words_of.text)))  # in the leaflet's language (English if none)
+    words += (f", {clean(source.publisher)}" if source.publisher else "") + f" ({kind})."
     return words + (f" {clean(source.note)}" if source.note else "")
 
 

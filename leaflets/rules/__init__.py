@@ -60,12 +60,16 @@ def all_rules() -> dict[str, Rule]:
     from leaflets.rules import (  # noqa: F401  (registering their rules)
         claims,
         completeness,
+        figures,
         governance,
         hygiene,
         interface,
         numbers,
         plain_words,
+        provenance,
         readability,
+        related,
+        slots,
         style,
         translations,
     )
@@ -108,13 +112,16 @@ def run(doc: Document, config: Settings) -> list[Finding]:
     if not isinstance(doc.data, dict):
         return []
     ctx = Context(doc, config.thresholds, config.today)
+    ctx.brands = tuple(getattr(config, "brands", ()))  # the brands whose slots count (leaflets.rules.slots)
+    levels: dict[str, str] = getattr(config, "severity", {})  # the project's own severities ([severity])
     findings: list[Finding] = []
     for rule in content_rules():
         if not config.enabled(rule.code, doc.path):
             continue
         try:
             hits = _capped(list(rule.check(ctx)))  # type: ignore[misc]
-            findings.extend(_finding(ctx, rule, hit) for hit in hits)
+            level = Severity(levels[rule.code]) if rule.code in levels else None
+            findings.extend(_finding(ctx, rule, hit, level) for hit in hits)
         except Exception as exc:  # noqa: BLE001  (a crashing rule must become a finding, never a traceback)
             findings.append(doc.finding(
                 "LX001", f"rule {rule.code} ({rule.name}) failed: {type(exc).__name__}: {exc}. This is a bug in "
@@ -144,9 +151,10 @@ def _capped(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def _finding(ctx: Any, rule: Rule, hit: Hit) -> Finding:
+def _finding(ctx: Any, rule: Rule, hit: Hit, level: Severity | None = None) -> Finding:
+    """``level``, the project's configured severity for the code, wins over the hit's and the rule's."""
     line, column = ctx.position(hit.pointer, hit.index)
-    finding = ctx.doc.finding(rule.code, hit.message, hit.pointer, severity=hit.severity or rule.severity,
+    finding = ctx.doc.finding(rule.code, hit.message, hit.pointer, severity=level or hit.severity or rule.severity,
                               rule=rule.name, line=line, column=column)
     if hit.index is None:
         return finding

@@ -20,11 +20,14 @@ from leaflets.content import Document, pointer_escape
 # Fields that hold codes, dates, addresses or enum values rather than prose a patient reads.
 NOT_PROSE = {"$schema", "id", "language", "version", "status", "last_reviewed", "next_review", "approval",
              "authors", "sources", "suppressions", "band", "kind", "phone", "email", "web", "url", "accessed",
-             "known", "rate", "no_treatment", "family", "not_applicable_risks"}
+             "known", "rate", "no_treatment", "family", "not_applicable_risks",
+             "file",  # a figure's image file name (leaflets.rules.figures)
+             "cite"}  # a figure's source and quoted passage: the source's words, not the leaflet's (LN008-LN012)
 
 # Sections a patient reads, in reading order (the readability unit).
-SECTIONS = ["title", "summary", "condition", "procedure", "benefits", "alternatives", "preparation", "on_the_day",
-            "risks", "recovery", "urgent_help", "questions", "glossary", "contact", "disclaimer"]
+SECTIONS = ["title", "summary", "department", "condition", "procedure", "benefits", "alternatives", "preparation",
+            "on_the_day", "risks", "recovery", "urgent_help", "questions", "glossary", "further_information", "contact",
+            "statements", "disclaimer"]
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“(‘]?[A-Z0-9])")  # no lookbehind: scanning stays fast
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "st", "no", "approx", "vs"})
@@ -94,6 +97,7 @@ class Context:
         self.today = when or dt.date.today()  # the CLI's day (LEAFLETS_TODAY), passed down in the Config
         self.cache: dict[str, Any] = {}  # values several rules share, computed once
         self._escapes: dict[int, _Escapes] = {}  # by offset of a string in the text: see position()
+        self.brands: tuple[str, ...] = ()  # brands whose slots count; () for every known one (leaflets.slots)
 
     # --- data access ---------------------------------------------------------------------------
 
@@ -256,7 +260,7 @@ class Context:
         return scan.line_col(_raw_offset(offset + 1, index, escapes))
 
 
-_MEMBER = re.compile(r'"(?:[^"\\]|\\.)*"\s*:\s*')
+_MEMBER = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"\s*:\s*')  # runs between escapes: no alternation per character
 
 
 def _is_array_item(pointer: str, data: Any) -> bool:
@@ -275,7 +279,7 @@ def _is_array_item(pointer: str, data: Any) -> bool:
 
 # One decoded character each: a surrogate pair, any other \\uXXXX, a two-character escape.
 _ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.")
-_STRING_BODY = re.compile(r'(?:[^"\\]|\\.)*')
+_STRING_BODY = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*')
 
 
 class _Escapes(NamedTuple):

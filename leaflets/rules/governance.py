@@ -137,7 +137,7 @@ def changed_since_approval(ctx: Context) -> Iterable[Hit]:
 
     approval = _approved_with(ctx)
     recorded = approval.get("content_sha256") if approval else None
-    if approval and isinstance(recorded, str) and recorded != clinical_hash(ctx.data):
+    if approval and isinstance(recorded, str) and recorded != clinical_hash(ctx.data, ctx.doc.path.parent):
         date, name = approval.get("date"), approval.get("name")
         when = f" on {date}" if isinstance(date, str) else ""
         who = f" by {name}" if isinstance(name, str) else ""

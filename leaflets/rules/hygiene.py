@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from leaflets.content import pointer_escape
 from leaflets.findings import Severity
 from leaflets.rules.claims import phrase_hits
-from leaflets.rules.context import Context, quoted, words
+from leaflets.rules.context import Context, quoted
 from leaflets.rules.data import load, phrases
 from leaflets.rules.registry import Hit, rule
 
@@ -160,7 +161,9 @@ def _doubled_in_printed(ctx: Context) -> Iterable[Hit]:
 
 
 def _normal(text: str) -> str:
-    return " ".join(w.lower() for w in words(text))
+    """A name as compared for LH006: its words in any script, case folded. (The rules' ``words`` reads
+    Latin letters only, which made every Arabic or Bengali name the same empty name.)"""
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
 
 
 @rule("LH005", "repeated-sentence", Severity.WARNING, "The same sentence appears twice.",
@@ -337,15 +340,20 @@ def _spellings() -> dict[str, str]:
 _INVISIBLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
-def _strings(value: object, pointer: str = "") -> Iterable[tuple[str, str]]:
-    if isinstance(value, str):
-        yield pointer, value
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{pointer}/{index}")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}")
+def _strings(value: object, pointer: str = "") -> list[tuple[str, str]]:
+    """(pointer, text) of every string in ``value``, in document order. One loop over a stack, not a
+    generator per level: nested generators cost a resumption per level for every string yielded."""
+    out: list[tuple[str, str]] = []
+    stack: list[tuple[str, object]] = [(pointer, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            out.append((where, item))
+        elif isinstance(item, list):
+            stack.extend((f"{where}/{index}", item[index]) for index in range(len(item) - 1, -1, -1))
+        elif isinstance(item, dict):
+            stack.extend((f"{where}/{pointer_escape(key)}", child) for key, child in reversed(list(item.items())))
+    return out
 
 
 @rule("LH011", "invisible-character", Severity.ERROR, "A control or direction-changing character hidden in text.",
@@ -377,18 +385,21 @@ def retired_service(ctx: Context) -> Iterable[Hit]:
 
 @rule("LH013", "missing-figure", Severity.ERROR, "The text points to a picture the leaflet does not have.",
       what="Pointers to pictures (\"see the diagram below\", \"figure 1\", \"as shown opposite\"; list: "
-           "leaflets/rules/data/figure_references.toml). Leaflets have no figures yet, so every such pointer "
-           "points at nothing.",
+           "leaflets/rules/data/figure_references.toml) in a leaflet with no figure block; in one with figures, only "
+           "a numbered pointer past its last figure (\"figure 3\" with two figures).",
       why="Text copied from a leaflet with a diagram keeps its pointers; the patient then looks for a picture that "
           "is not there, and the words around it were written to lean on it.",
       bad="The nerve runs through the carpal tunnel (see the diagram below).",
       good="The nerve runs through a narrow gap in the wrist, called the carpal tunnel.",
       data_file="leaflets/rules/data/figure_references.toml")
 def missing_figure(ctx: Context) -> Iterable[Hit]:
+    from leaflets.rules.figures import figures
+
     table = _figure_words()
     present = table.words & ctx.vocabulary
     if not present:
         return  # a set intersection: most leaflets have no picture word at all
+    count = sum(1 for _ in figures(ctx))  # with figures, "the diagram below" points at one of them
     # only the words present, longest first: usually one literal, which the scan finds quickly
     pictures = "|".join(re.escape(w) for w in sorted(present - table.showing, key=len, reverse=True))
     showing = "|".join(re.escape(w) for w in sorted(present & table.showing, key=len, reverse=True))
@@ -401,6 +412,8 @@ def missing_figure(ctx: Context) -> Iterable[Hit]:
         picture = match.groupdict().get("picture")
         pointing = table.before.search(before) if picture else None
         following = (table.number.match(after) if picture else None) or table.place.match(after)
+        if count and not _past_last(following, count):
+            continue
         if pointing or following:
             start = index - len(before) + pointing.start() + (1 if before[pointing.start():][:1] in " (" else 0) \
                 if pointing else index
@@ -408,6 +421,12 @@ def missing_figure(ctx: Context) -> Iterable[Hit]:
             shown = " ".join(paragraph.text[start:end].split())
             yield Hit(paragraph.pointer, f"\"{shown}\" points to a picture the leaflet does not have: "
                       f"{table.advice}", index=start)
+
+
+def _past_last(following: re.Match[str] | None, count: int) -> bool:
+    """A numbered pointer ("figure 3") to a figure past the leaflet's ``count``th."""
+    number = re.search(r"\d+", following.group()) if following else None
+    return number is not None and int(number.group()) > count
 
 
 class _FigureWords(NamedTuple):

@@ -7,68 +7,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from leaflets.bands import BAND_WORDS, BANDS, Figure, band_of, bands_for, computed_band, rate_figure  # noqa: F401
 from leaflets.findings import Severity
 from leaflets.rules.context import Context, Sentence, quoted
 from leaflets.rules.registry import Hit, rule
-
-# Band: (lowest percent, highest percent), lowest inclusive. 1 in 10 = 10 %, 1 in 10,000 = 0.01 %.
-BANDS: dict[str, tuple[float, float]] = {
-    "very common": (10.0, 100.0),
-    "common": (1.0, 10.0),
-    "uncommon": (0.1, 1.0),
-    "rare": (0.01, 0.1),
-    "very rare": (0.0, 0.01),
-}
-BAND_WORDS = {"very common": "1 in 10 or more", "common": "1 in 100 to 1 in 10", "uncommon": "1 in 1,000 to 1 in 100",
-              "rare": "1 in 10,000 to 1 in 1,000", "very rare": "less than 1 in 10,000"}
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A frequency as an interval of percentages; ``exact`` for "about p"."""
-
-    low: float
-    high: float
-    text: str
-    start: int
-    exact: bool = False
-
-    def overlaps(self, other: Figure, slack: float = 1.5) -> bool:
-        low, high = (self.low / slack, self.high * slack) if self.exact else (self.low, self.high)
-        other_low, other_high = (other.low / slack, other.high * slack) if other.exact else (other.low, other.high)
-        return low <= other_high and other_low <= high
-
-
-def band_of(percent: float) -> str:
-    for band, (low, high) in BANDS.items():
-        if low <= percent <= high if band == "very common" else low <= percent < high:
-            return band
-    return "very rare"
-
-
-def bands_for(figure: Figure) -> set[str]:
-    """The bands a figure may honestly be called, as docs/content-model.md picks them.
-
-    A single figure takes the band that holds it, and one exactly on a boundary the higher band (each
-    band starts at its boundary: "about 1 in 100" is common). A "less than" figure takes the band of
-    its upper end, as medicines leaflets word it ("uncommon: may affect up to 1 in 100 people"), so
-    "less than 1 in 50" is common, not uncommon. A range takes every band it reaches into, and one
-    ending exactly on a boundary only the band it lies within ("1 to 10 %" is common)."""
-    if figure.exact:
-        return {band_of(figure.low)}
-    if figure.low <= 0:
-        return {band_of(figure.high * (1 - 1e-9))}
-    return {band for band, (low, high) in BANDS.items() if low < figure.high and figure.low < high}
+from leaflets.wording import one_in
 
 
 def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
-_QUALIFIER = r"(?:(?P<q>less\s+than|fewer\s+than|under|below|up\s+to|about|around|approximately|roughly|nearly)\s+)?"
+_QUALIFIER = (r"(?:(?P<q>less\s+than|fewer\s+than|under|below|up\s+to|more\s+than|at\s+least|about|around|"
+              r"approximately|roughly|nearly)\s+)?")
 _PERCENT_UNIT = r"\s*(?:%|per\s*cent\b|percent\b)"
 _NUM = r"\d+(?:\.\d+)?"
 _RANGE_PERCENT = re.compile(rf"(?<![\w.])(?:between\s+)?(?P<a>{_NUM})(?:{_PERCENT_UNIT})?\s*(?:to|-|–|—|and)\s*"
@@ -84,6 +37,8 @@ def _figure(low: float, high: float, qualifier: str | None, text: str, start: in
     q = (qualifier or "").lower()
     if q.startswith(("less", "fewer", "under", "below", "up")):
         return Figure(0.0, high, text, start)
+    if q.startswith(("more", "at")):  # a lower bound: "more than 9 in 10", "at least 1 in 20"
+        return Figure(low, 100.0, text, start, at_least=True)
     return Figure(low, high, text, start, exact=low == high)
 
 
@@ -116,29 +71,16 @@ def _sentence_figures(ctx: Context) -> list[tuple[Sentence, list[Figure]]]:
     return ctx.cache["figures"]
 
 
-def rate_figure(rate: Any) -> Figure | None:
-    """The structured ``rate`` of a risk as a figure, or None when it is incomplete or ill-typed."""
-    if not isinstance(rate, dict):
-        return None
+def rate_words(frequency: dict[str, Any]) -> str:
+    """A structured frequency's figure in the words the English page shows ("up to 1 in 20 operations"),
+    for messages: the finding quotes what the reader reads (leaflets.model.frequency_words)."""
+    from leaflets.model import Rate, frequency_words
 
-    def pct(key: str) -> float | None:
-        value = rate.get(key)
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
-
-    kind = rate.get("kind")
-    if kind == "between":
-        low, high = pct("percent_from"), pct("percent_to")
-        if low is None or high is None:
-            return None
-        return Figure(min(low, high), max(low, high), f"between {low:g} % and {high:g} %", 0)
-    value = pct("percent")
-    if value is None:
-        return None
-    if kind == "less-than":
-        return Figure(0.0, value, f"less than {value:g} %", 0)
-    if kind == "about":
-        return Figure(value, value, f"about {value:g} %", 0, exact=True)
-    return None
+    try:
+        rate = Rate(**frequency["rate"])
+        return frequency_words(rate, None, "en", per=str(frequency.get("per", "people")))
+    except (KeyError, TypeError, ValueError, ArithmeticError, AssertionError, AttributeError):
+        return "the rate"
 
 
 def _risks(ctx: Context) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -147,8 +89,18 @@ def _risks(ctx: Context) -> Iterator[tuple[str, dict[str, Any]]]:
             yield pointer, risk
 
 
+def _frequencies(ctx: Context) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(pointer, frequency) of every risk and every outcome: both are frequencies of the same form."""
+    for key in ("/risks", "/outcomes"):
+        for pointer, item in ctx.items(key):
+            frequency = item.get("frequency") if isinstance(item, dict) else None
+            if isinstance(frequency, dict):
+                yield f"{pointer}/frequency", frequency
+
+
 def _one_in(percent: float) -> str:
-    return f"1 in {round(100 / percent):,}" if percent > 0 else "none"
+    """"1 in N" as the leaflet writes it (leaflets.wording.one_in), for messages: one rounding everywhere."""
+    return f"1 in {one_in(percent):,}" if percent > 0 else "none"
 
 
 @rule("LN001", "band-mismatch", Severity.ERROR, "A frequency's band in words does not match its number.",
@@ -156,22 +108,26 @@ def _one_in(percent: float) -> str:
            "\"common\") beside a figure, using the convention medicines information uses: very common 1 in 10 or "
            "more, common 1 in 100 to 1 in 10, uncommon 1 in 1,000 to 1 in 100, rare 1 in 10,000 to 1 in 1,000, "
            "very rare less than 1 in 10,000. As docs/content-model.md picks them, a figure exactly on a boundary "
-           "takes the higher band (\"about 1 in 100\" is common) and a \"less than\" figure the band of its upper "
-           "end (\"less than 1 in 100\" is uncommon, \"less than 1 in 50\" common).",
+           "takes the higher band (\"about 1 in 100\" is common); an upper bound (\"less than\", \"up to\") takes "
+           "the band of its upper end, as medicines information words it (\"up to 1 in 100\" and \"less than 1 in "
+           "100\" are uncommon, \"up to 1 in 50\" common); a lower bound (\"at least\", \"more than\") the band of "
+           "its lower end (\"more than 9 in 10\" is very common, \"at least 1 in 20\" common); a range every band "
+           "it reaches into. Risks and outcomes alike. The band is optional: without it the leaflet shows the one "
+           "worked out from the rate, or none for a range across a boundary.",
       why="Patients read the word before the number. A risk called \"rare\" that happens to 1 in 10 people "
           "is a risk they were misled about, and the same word must mean the same thing in every leaflet.",
-      bad='"frequency": {"known": true, "rate": {"kind": "about", "percent": 10}, "band": "rare"}',
-      good='"frequency": {"known": true, "rate": {"kind": "about", "percent": 10}, "band": "very common"}')
+      bad='"frequency": {"rate": {"kind": "up-to", "percent": 5}, "band": "rare"}',
+      good='"frequency": {"rate": {"kind": "up-to", "percent": 5}, "band": "common"} (or leave the band out)')
 def band_mismatch(ctx: Context) -> Iterable[Hit]:
-    for pointer, risk in _risks(ctx):
-        frequency = risk.get("frequency")
-        band = frequency.get("band") if isinstance(frequency, dict) else None
-        if not isinstance(frequency, dict) or not isinstance(band, str) or band not in BANDS:
+    for pointer, frequency in _frequencies(ctx):
+        band = frequency.get("band")
+        if not isinstance(band, str) or band not in BANDS:
             continue
         figure = rate_figure(frequency.get("rate"))
         if figure and band not in bands_for(figure):
-            yield Hit(f"{pointer}/frequency/band", f"\"{band}\" means {BAND_WORDS[band]}, but the rate is "
-                      f"{figure.text} ({_one_in(figure.high)}): use {' or '.join(sorted(bands_for(figure)))}")
+            yield Hit(f"{pointer}/band", f"\"{band}\" means {BAND_WORDS[band]}, but the rate is "
+                      f"{figure.text} ({rate_words(frequency)}): use {' or '.join(sorted(bands_for(figure)))}, "
+                      "or leave the band out and let it be worked out")
     for sentence, found in _sentence_figures(ctx):
         if len(found) != 1:
             continue
@@ -341,12 +297,13 @@ def _risk_sentences(ctx: Context, pointer: str) -> list[Sentence]:
 
 
 def _risk_bands(frequency: Any) -> set[str] | None:
-    """The bands a risk's structured frequency allows, or None when it states no figure."""
-    if not isinstance(frequency, dict) or frequency.get("known") is not True:
+    """The bands a risk's structured frequency allows: its rate's, or a verbal-only band's (a band with no
+    rate, whose note gives the reason for the word); None when it states neither."""
+    if not isinstance(frequency, dict):
         return None
-    figure = rate_figure(frequency.get("rate"))
-    if figure is not None:
-        return bands_for(figure)
+    if "rate" in frequency:
+        figure = rate_figure(frequency.get("rate"))
+        return bands_for(figure) if figure is not None else None
     band = frequency.get("band")
     return {band} if isinstance(band, str) and band in BANDS else None
 
@@ -405,21 +362,27 @@ _BASIS = re.compile(r"\b(?:expert|opinion|experience|surgeons?\s+(?:say|describe
 
 @rule("LN006", "verbal-frequency-without-basis", Severity.WARNING,
       "A risk is called rare or common with no figure and no reason for the word.",
-      what="A risk whose frequency is not known (`\"known\": false`) but whose name, description or management "
+      what="A risk whose frequency has no `rate` but whose name, description or management "
            "still calls it \"rare\", \"common\", \"occasionally\" and the like, while the frequency `note` does not "
-           "say what the word rests on (expert opinion, the team's own audit, reports).",
+           "say what the word rests on (expert opinion, the team's own audit, reports); and a band given without a "
+           "rate (a verbal-only frequency) whose note does not say what the band rests on.",
       why="Patients read \"rare\" as a number, and different people put it anywhere from 1 in 20 to 1 in 10,000. "
           "A word with no figure and no source behind it is a guess the patient cannot weigh.",
-      bad='"frequency": {"known": false, "note": "No figure."} and the description "This is rare."',
-      good='"frequency": {"known": false, "note": "The sources we used give no figure; our surgeons describe it as '
+      bad='"frequency": {"note": "No figure."} and the description "This is rare."',
+      good='"frequency": {"band": "rare", "note": "The sources we used give no figure; our surgeons describe it as '
            'rare (expert opinion)."}')
 def verbal_frequency_without_basis(ctx: Context) -> Iterable[Hit]:
     for pointer, risk in _risks(ctx):
         frequency = risk.get("frequency")
-        if not isinstance(frequency, dict) or frequency.get("known") is not False:
+        if not isinstance(frequency, dict) or "rate" in frequency:
             continue
         note = frequency.get("note")
         if isinstance(note, str) and _BASIS.search(note):
+            continue
+        band = frequency.get("band")
+        if isinstance(band, str) and isinstance(note, str):
+            yield Hit(f"{pointer}/frequency/note", f"the band \"{band}\" is given with no figure, but the note does "
+                      "not say what the word rests on: say so (e.g. expert opinion, our own audit), or give the figure")
             continue
         for sentence in _risk_sentences(ctx, pointer):
             found = next(frequency_words(sentence), None)
@@ -432,11 +395,11 @@ def verbal_frequency_without_basis(ctx: Context) -> Iterable[Hit]:
 
 @rule("LN007", "figure-without-rate", Severity.ERROR, "A risk's text gives a figure its frequency does not state.",
       what="A figure (\"about 3 in 100 people\", \"2%\") in the name, description or management of a risk whose "
-           "`frequency` is not known or has no rate. (A figure that differs from a stated rate is LN004.)",
+           "`frequency` has no rate. (A figure that differs from a stated rate is LN004.)",
       why="The structured frequency is what a reviewer checks against the sources. A figure only in the text was "
           "never checked, and the frequency then says \"no figure\" while the text gives one.",
-      bad='"frequency": {"known": false, "note": "..."} and the description "This happens to about 3 in 100 people."',
-      good='Move the figure into "frequency" with its source ("known": true, a rate and a band), or remove it.')
+      bad='"frequency": {"note": "..."} and the description "This happens to about 3 in 100 people."',
+      good='Move the figure into "frequency" as a rate, with its source, or remove it.')
 def figure_without_rate(ctx: Context) -> Iterable[Hit]:
     for pointer, risk in _risks(ctx):
         frequency = risk.get("frequency")

@@ -82,7 +82,11 @@ def jargon() -> list[Term]:
 
 # "called", "we call this": not the imperative "call the ward"
 _CALLED_BEFORE = re.compile(r"(?:\bcalled|\bcalls?\s+(?:this|it|them|these)|\bknown\s+as|\bterm\s+for|\bname\s+for|"
-                            r"\bword\s+for|\bmeans|\bor)\s+(?:an?\s+|the\s+)?[\"“‘']?$|\(\s*(?:an?\s+|the\s+)?$",
+                            r"\bword\s+for|\bmeans|\bor)\s+(?:an?\s+|the\s+)?[\"“‘']?$|\(\s*(?:an?\s+|the\s+)?$|"
+                            # one word may stand between the naming and the term it heads: "a procedure called a
+                            # subacromial decompression", "doctors call this rubbing impingement"
+                            r"(?:\bcalled|\bcalls?\s+(?:this|it|them|these)|\bknown\s+as)\s+(?:an?\s+|the\s+)?"
+                            r"[a-z][a-z-]*\s+[\"“‘']?$",
                             re.IGNORECASE)
 _EXPLAINED_AFTER = re.compile(r"^[\"”’']?(?:\s*\(|\s*,\s*(?:which|that|or|meaning|an?|the|where|when)\b|"
                               r"\s+(?:which|where)\b|\s+(?:is|are|means)\s+"
@@ -208,8 +212,13 @@ def _abbreviation_meanings() -> dict[str, str]:
 
 @functools.cache
 def _known_abbreviations() -> frozenset[str]:
+    """Abbreviations everyone knows (data/abbreviations.toml), and the placeholders LH001 reports ("TBC",
+    "TODO", from data/placeholders.toml): "hours TBC" is unfinished text, one finding, not also an
+    abbreviation to spell out."""
     known = load("abbreviations").get("known", [])
-    return frozenset(str(k) for k in known) if isinstance(known, list) else frozenset()
+    placeholders = {str(word).upper() for entry in load("placeholders").get("entry", []) if isinstance(entry, dict)
+                    for word in entry.get("words", []) if isinstance(entry.get("words"), list)}
+    return (frozenset(str(k) for k in known) if isinstance(known, list) else frozenset()) | placeholders
 
 
 def _expanded(sentence: Sentence, match: re.Match[str], sentences: list[Sentence], position: int) -> bool:

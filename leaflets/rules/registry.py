@@ -6,7 +6,8 @@ print and never raise on bad content: they must tolerate missing and ill-typed f
 raises anyway becomes an LX001 finding naming it).
 
 Family prefixes: LR readability, LN numbers and risk, LD dates and governance, LC claims and tone,
-LH text hygiene, LM completeness and metadata, LT translations, LX the rule machinery itself (crashes, suppressions).
+LH text hygiene, LM completeness and metadata, LT translations, LL local slots, LX the rule machinery
+itself (crashes, suppressions).
 LF (file) and LS (schema) codes belong to content.py and schema.py; they are listed here for the
 reference docs but cannot be selected, ignored or suppressed.
 """
@@ -33,6 +34,7 @@ FAMILIES: dict[str, str] = {
     "LH": "Text hygiene",
     "LM": "Completeness and metadata",
     "LT": "Translations: pinned to their source leaflet",
+    "LL": "Local slots: the details each brand fills in ({ward_phone})",
     "LX": "Rule machinery: crashes and suppressions",
 }
 

@@ -73,7 +73,7 @@ def translation_stale(ctx: Context) -> Iterable[Hit]:
     from leaflets.translation import changed_sections
 
     record, (source, _why) = _pinned(ctx), _source(ctx)
-    if record is None or source is None or record.get("content_sha256") == clinical_hash(source):
+    if record is None or source is None or record.get("content_sha256") == clinical_hash(source, ctx.doc.path.parent):
         return
     changed = changed_sections(record.get("sections"), source)
     which = f"changed sections: {', '.join(changed)}" if changed else "which sections changed is not recorded"
@@ -85,9 +85,10 @@ def translation_stale(ctx: Context) -> Iterable[Hit]:
 
 
 @rule("LT003", "translation-drift", Severity.ERROR, "A translation's structure or numbers differ from its source's.",
-      what="A translation with a different number of risks or alternatives than its source, a risk whose frequency "
-           "(known, rate, band) is not the source's, or a section whose numbers in the text are not the source's "
-           "digit for digit.",
+      what="A translation with a different number of risks, alternatives or outcomes than its source, a risk or "
+           "outcome whose frequency (rate, band, per, whether it has a time span and the numbers in it) is not the "
+           "source's, a risk marked serious (or put in a group) differently from the source, or a section whose "
+           "numbers in the text are not the source's digit for digit.",
       why="Words are translated; facts are not. A risk dropped, a band changed or \"1 in 100\" written as \"1 in "
           "10\" in a translation gives patients who read that language different odds from everyone else.",
       bad='source risk {"band": "rare", "rate": {"kind": "about", "percent": 0.1}}, translation "band": "uncommon"',
