@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, brand_copy, run_cli
+from conftest import ROOT, brand_copy, copy_beside, run_cli
 
 from leaflets import shards
 
@@ -25,9 +25,11 @@ def make_content(folder: Path) -> Path:
     for source, leaflet_id in LEAFLETS:
         data = json.loads((ROOT / "content" / source / "en.json").read_text(encoding="utf-8"))
         data["id"] = leaflet_id
-        (folder / "content" / leaflet_id).mkdir(parents=True)
-        (folder / "content" / leaflet_id / "en.json").write_text(json.dumps(data, indent=2, ensure_ascii=False),
-                                                                encoding="utf-8")
+        data.pop("further_information")  # the leaflets it names are not beside it (LM010)
+        target = folder / "content" / leaflet_id / "en.json"
+        target.parent.mkdir(parents=True)
+        target.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+        copy_beside(ROOT / "content" / source / "en.json", target)  # its figure
     return folder
 
 
