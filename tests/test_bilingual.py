@@ -67,6 +67,24 @@ def _struct_lang(pdf: pikepdf.Pdf) -> list[tuple[str, str]]:
     return found
 
 
+def _struct_elements(pdf: pikepdf.Pdf) -> list[tuple[Any, str]]:
+    """(structure element, effective /Lang) of every structure element, in reading order."""
+    found: list[tuple[Any, str]] = []
+
+    def walk(node: Any, language: str) -> None:
+        if not isinstance(node, pikepdf.Dictionary) or node.get("/Type") in ("/MCR", "/OBJR"):
+            return
+        language = str(node.get("/Lang", language))
+        if "/S" in node:
+            found.append((node, language))
+        kids = node.get("/K")
+        for kid in (list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+            walk(kid, language)
+
+    walk(pdf.Root.StructTreeRoot, str(pdf.Root.get("/Lang", "")))
+    return found
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, Path]:
     """One real build: the Welsh and English Spinal fusion leaflet and an English-only one, --bilingual en,cy,
@@ -275,3 +293,29 @@ def test_layout_reads_two_tables_side_by_side_as_two_tables() -> None:
     assert all(len(t.rows) == 3 for t in tables)
     page = type("P", (), {"tables": tables, "number": 1})()
     assert not list(_single_row(page, [page]))  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_a_figure_prints_in_each_column_in_cmyk_sized_to_the_column(tmp_path: Path) -> None:
+    """A leaflet with a figure (the shipped pars diagram, placed in both languages) makes a bilingual print
+    PDF: the figure appears once per column, in CMYK, no wider than a column."""
+    folder = _content_copy(tmp_path)
+    shutil.copy(ROOT / "content" / "pars-defect-repair" / "pars-defect-repair.svg", folder / PAIR / "diagram.svg")
+    alts = {"en": "A side view of a bone of the lower back, showing the pars and a screw across a break in it.",
+            "cy": "Golwg o'r ochr ar asgwrn yng ngwaelod y cefn, yn dangos y pars a sgriw ar draws toriad ynddo."}
+    for language, alt in alts.items():
+        _edit(folder / PAIR / f"{language}.json",
+              lambda data, alt=alt: data["procedure"].insert(1, {"figure": {"file": "diagram.svg", "alt": alt}}))
+    pinned = run_cli("translate-pin", folder / PAIR / "cy.json", "--from", "en")
+    assert pinned.code == 0, pinned
+    out = tmp_path / "dist"
+    result = run_cli("build", folder / PAIR, "--out", out, "--bilingual", "en,cy", "--format", "pdf",
+                     "--profile", "print", timeout=600)
+    assert result.code == 0, result
+    path = out / f"{PAIR}.cy-en.print.pdf"
+    with pikepdf.open(path) as pdf:  # tagged: each column's figure with its own alt text and language
+        figures = [(str(element.get("/Alt", "")), language) for element, language in _struct_elements(pdf)
+                   if element.S == "/Figure"]
+    assert {(alt, language) for language, alt in alts.items()} <= set(figures), figures  # and the logo
+    preflight = run_cli("preflight", path)  # CMYK only, fonts, bleed, and the layout check (no overlap)
+    assert preflight.code == 0, preflight

@@ -98,8 +98,9 @@ def test_welsh_leaflet_has_no_english_interface_text(welsh_build: Path) -> None:
     # No passage marked as another language but the titles of related leaflets that exist only in English,
     # which are their own names (linked to the English page, said so in Welsh beside them).
     others = tree.xpath("//*[@lang and @lang != 'cy']")
-    assert all(e.tag in ("a", "span") and e.get("lang") == "en" and e.xpath("ancestor::section[@id='further-information']")
-               for e in others), [lxml_html.tostring(e) for e in others]
+    assert all(e.tag in ("a", "span") and e.get("lang") == "en"
+               and e.xpath("ancestor::section[@id='further-information']") for e in others), \
+        [lxml_html.tostring(e) for e in others]
     related = [" ".join(e.text_content().split()) for e in others]
     for hidden in tree.xpath("//style | //script"):  # CSS and JSON-LD are not read: their keys are not words
         hidden.drop_tree()

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from leaflets.model import Leaflet
 
 PROFILES = ("screen", "print")  # the PDFs a bilingual leaflet is made as (not large print: one column)
+COLUMN_GAP_MM = 6  # between the two columns: _bilingual.css's gap
 
 
 _SECTION = re.compile(r'<section\b[^>]*\bid="([^"]+)"[^>]*>.*?</section>', re.DOTALL)
@@ -32,11 +33,14 @@ def columns(leaflet: Leaflet, brand: Brand, profile: str) -> dict[str, Markup]:
     from markupsafe import Markup
 
     from leaflets.i18n import interface
-    from leaflets.render.html import environment
+    from leaflets.render.html import column_mm, environment
     from leaflets.render.marks import NO_MARKS_NOTES
 
     words = interface(leaflet.language)
-    shared = {"_": words, "gettext": words.text, "profile": profile}  # what the macros read from a print page
+    paper_width = brand.paper_mm[0]
+    # what the macros read from a print page; a figure is sized to one column of the two (_bilingual.css)
+    shared = {"_": words, "gettext": words.text, "profile": profile, "brand": brand, "page_width_mm": paper_width,
+              "column_mm": (column_mm(paper_width) - COLUMN_GAP_MM) / 2}
     module: Any = environment().get_template("_leaflet.html").make_module(shared)
     html = str(module.sections(leaflet, brand, profile == "screen", NO_MARKS_NOTES))
     found = {match.group(1): match.group(0) for match in _SECTION.finditer(html)}
@@ -96,6 +100,6 @@ def render_print(first: Leaflet, second: Leaflet, brand: Brand, *, profile: str,
         "colours": html.print_colours(brand, typed),
         "page_width_mm": paper[0], "page_height_mm": paper[1], "margins_mm": html.page_margins_mm(paper[0]),
         "body_pt": html.BODY_PT, "large_print": False, "generator": f"leaflets {__version__}",
-        "placeholders": first.placeholders or second.placeholders,
+        "placeholders": first.placeholders or second.placeholders, "column_gap_mm": COLUMN_GAP_MM,
     }
     return html.environment().get_template("bilingual.html").render(**context)

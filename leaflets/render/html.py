@@ -291,11 +291,11 @@ def figure_view(context: Any, figure: Any) -> FigureView:
         return {"src": figures.data_uri(image.data, image.mime), "width": width, "height": height, "style": "",
                 "ppi": 0.0}
     brand, paper_width = context.get("brand"), context.get("page_width_mm")
-    if brand is None or paper_width is None:  # a page built from macros alone (a bilingual column) must pass them
+    if brand is None or paper_width is None:  # a page built from macros alone must pass them (render.bilingual does)
         raise ValueError("a figure in a PDF needs `brand` and `page_width_mm` in the template's context, to convert "
                          "it for the brand's press and size it to the column")
     cmyk = profile == "print"
-    column = column_mm(paper_width)
+    column = context.get("column_mm") or column_mm(paper_width)  # a bilingual page's column is narrower
     if image.kind == "svg":  # a drawing scales without loss: as wide as the column, up to SVG_MAX_MM
         data = figures.svg_for_print(image, figures.print_profile(brand)) if cmyk else image.data
         return {"src": figures.data_uri(data, image.mime), "width": 0, "height": 0,
