@@ -317,3 +317,20 @@ def test_stress_corpus_has_no_layout_findings(stressed, brand: str) -> None:
         assert hyphen_breaks(pdf) == [], pdf.name
     text = " ".join(w[4] for w in poppler_words(out / "spinal-fusion.en.print.pdf")[1])
     assert "Spinal fusion of the lower back with screws,… SPN-003 · Version 1.0" in text, text  # title: one line
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("brand", ["default", "example-hospital"])
+def test_no_footer_line_is_a_date_broken_off(shipped, brand: str) -> None:
+    """Seen in a page image: with the reference code the footer wrapped and left "2027" alone on its last
+    line. Dates in the footer never break inside; no footer line is a lone year or month and year."""
+    for pdf in sorted(shipped[brand].glob("*.print.pdf")):
+        for number, words in enumerate(poppler_words(pdf), start=1):
+            height = max((w[3] for w in words), default=0)
+            lines: dict[int, list[str]] = {}
+            for _x0, y0, _x1, _y1, text in sorted(words):
+                if y0 > height - 60:  # the running footer, at the foot of the page
+                    lines.setdefault(round(y0), []).append(text)
+            broken = [" ".join(line) for line in lines.values()
+                      if re.fullmatch(r"(?:[A-Z][a-z]+ )?\d{4}", " ".join(line))]
+            assert not broken, (pdf.name, number, broken)

@@ -65,8 +65,8 @@ def test_screen_profile_is_rgb_with_live_links_and_alt_text() -> None:
 def test_footer_has_code_version_dates_and_page_x_of_y() -> None:
     style = style_of(render_print(leaflet(), load_brand("default"), profile="print"))
     # one footer box: the title (not the id), then the version (approved: with its date) and the dates
-    assert ('content: "Sample procedure\\a Version 1.2, approved 20 November 2026 · Last reviewed 23 November 2026'
-            ' · Next review due 23 November 2027";') in style
+    assert ('content: "Sample procedure\\a Version 1.2, approved 20\u00a0November\u00a02026 · Last reviewed '
+            '23\u00a0November\u00a02026 · Next review due 23\u00a0November\u00a02027";') in style  # dates stay whole
     draft = style_of(render_print(leaflet(status="draft"), load_brand("default"), profile="print"))
     assert 'content: "Sample procedure\\a Version 1.2 · Last reviewed' in draft
     assert 'content: "Page " counter(page) " of " counter(pages);' in style

@@ -175,6 +175,12 @@ def plain(value: Any) -> str:
     return str.__str__(value) if isinstance(value, str) else str(value)
 
 
+def unbroken(value: Any) -> str:
+    """``value`` with its spaces made no-break spaces: a date in the running footer ("23 November 2027")
+    wraps whole to the next line, never leaving its year alone on a line of its own."""
+    return str(value).replace(" ", "\u00a0")
+
+
 def brief(value: Any) -> str:
     """:func:`plain`, but a draft's placeholder cut to its first words and a pointer to the findings
     list: in a running footer a whole placeholder ("23/11/26 [not a date: next_review – write it as
@@ -247,6 +253,7 @@ def environment() -> jinja2.Environment:
     env.filters["isolate_ltr"] = isolate_ltr
     env.filters["source_kind"] = _source_kind_filter
     env.filters["brief"] = brief
+    env.filters["unbroken"] = unbroken
     env.filters["href"] = href
     env.filters["csp"] = csp
     env.filters["statements"] = resolve_statements  # leaflet | statements(brand): leaflets.statements
