@@ -335,3 +335,19 @@ def test_changing_a_brand_value_renders_the_leaflet_again(tmp_path: Path) -> Non
     assert result.code == 0 and "0 reused" in result.stdout, result
     page = (out / "carpal-tunnel-release.en.html").read_text(encoding="utf-8")
     assert "After you go home, Second wording." in page and "First wording." not in page
+
+
+def test_a_brand_that_fills_a_used_slot_with_a_placeholder_is_an_error_naming_brand_and_value(tmp_path: Path) -> None:
+    """LL003: a slot's value is printed like any sentence, but it lives in brand.json where no rule read it."""
+    source = leaflet(tmp_path, slotted)
+    unfinished = brand_copy(tmp_path, with_slots(home_nursing="A nurse visits daily.", ward_phone="TBC"),
+                            name="unfinished")
+    result = run_cli("validate", "--format", "json", "--brand", unfinished, source, cwd=tmp_path, env=TODAY)
+    assert result.code == 1, result
+    findings = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "LL003"]
+    assert len(findings) == 1 and findings[0]["severity"] == "error", findings  # once per brand and slot
+    assert 'brand "unfinished" fills the slot {ward_phone} with "TBC"' in findings[0]["message"]
+    finished = brand_copy(tmp_path, with_slots(home_nursing="A nurse visits daily.", ward_phone="020 7946 0000"),
+                          name="finished")
+    clean = run_cli("validate", "--format", "json", "--brand", finished, source, cwd=tmp_path, env=TODAY)
+    assert not [f for f in json.loads(clean.stdout)["findings"] if f["code"] == "LL003"], clean

@@ -98,3 +98,45 @@ def slot_name_malformed(ctx: Context) -> Iterable[Hit]:
         yield Hit(pointer, f"\"{written}\" looks like a slot, but a slot's name is lower-case letters, digits and "
                   f"underscores, starting with a letter: write {{{name}}} (and fill \"{name}\" in each brand's "
                   "\"slots\"), or leave it if the braces are meant as text", index, length=len(written))
+
+
+@rule("LL003", "slot-value-unfinished", Severity.ERROR,
+      "A brand fills a slot the text uses with a placeholder.",
+      what="The value a brand gives a slot this leaflet uses, in the leaflet's language, checked for the "
+           "placeholders LH001 finds in the text (TODO, TBC, lorem ipsum, \"[insert …]\": "
+           "leaflets/rules/data/placeholders.toml). The brands are those LL001 checks against.",
+      why="A slot's value is printed in the leaflet like any other sentence, but it is written in brand.json, "
+          "where no content rule reads it: \"Call the ward on TBC\" would reach patients from a brand file "
+          "that nobody checked.",
+      bad='brand.json: "slots": {"ward_phone": "TBC"} and the text "Call the ward on {ward_phone}."',
+      good='brand.json: "slots": {"ward_phone": "020 7946 0000"}')
+def slot_value_unfinished(ctx: Context) -> Iterable[Hit]:
+    from leaflets.rules.data import phrases
+    from leaflets.slots import known_brands, uses, value_of
+
+    if _none_here(ctx):
+        return
+    found = uses(ctx.data)
+    if not found:
+        return
+    try:
+        brands = known_brands(ctx.brands)
+    except ValueError:
+        return  # LL001 says why
+    language = ctx.language or "en"
+    entries = phrases("placeholders").entries
+    reported: set[tuple[str, str]] = set()
+    for use in found:
+        for brand in brands:
+            value = value_of(brand.values, use.name, language)
+            if value is None or (brand.name, use.name) in reported:
+                continue
+            lower = value.lower()
+            match = next((m for entry in entries for m in entry.regex.finditer(lower)
+                          if not m.start() or not lower[m.start() - 1].isalnum()), None)
+            if match:
+                reported.add((brand.name, use.name))
+                yield Hit(use.pointer, f"brand \"{brand.name}\" fills the slot {{{use.name}}} with \"{value}\", "
+                          f"which holds the placeholder \"{' '.join(match.group().split())}\": finish it in "
+                          f"\"slots\" in {brand.file} before this leaflet is built for that brand",
+                          use.index, length=use.length)
