@@ -52,7 +52,9 @@ def import_command(file: str, leaflet_id: str | None, language: str, content_dir
     for line in result.placed:
         click.echo(f"  {line}")
     for figure in result.figures:
-        click.echo(f"  picture saved as {figure} (no alt text)")
+        place = result.figure_places.get(figure.name)
+        click.echo(f"  picture saved as {figure}, a figure in {place}" if place else
+                   f"  picture saved as {figure} (not placed: see the notes; no alt text)")
     for problem in result.not_extracted:
         click.echo(f"  picture not extracted: {problem}")
     for removed in result.removed:
@@ -110,7 +112,8 @@ def diff_command(old: str, new: str, fmt: str, output) -> None:
 
     OLD and NEW are leaflet files, or PATH@REV for a file as git has it at a revision. Clinical
     changes: risks added, removed or renamed, frequencies and bands, alternatives, sources,
-    urgent-help symptoms, contact numbers, and numbers in the text. Then the wording per section.
+    urgent-help symptoms, contact numbers and hours (other numbers too), figures (a redrawn picture
+    too), local slots, and numbers in the text. Then the wording per section.
 
     \b
     Examples:

@@ -14,19 +14,32 @@ or no longer serious is a clinical change (consent guidance: serious risks must 
 a risk moved to another group is for the record. Outcomes (benefit and success figures) are matched by
 their words: one added, removed or with a changed figure is clinical.
 
+Content format v2's other parts (README "What changed, for sign-off" lists which count as clinical):
+a figure added or removed, its alt text or caption changed, or its picture changed (the bytes of the
+file beside each side's JSON, read from git for ``PATH@REV``: an approval covers them too) is clinical,
+its credit is for the record. The other numbers in ``contact.others`` and the hours are treated as the
+main phone, e-mail and web address: clinical. A local slot ``{name}`` added to or removed from the text
+is clinical, because the patient then reads (or no longer reads) the hospital's own value, often a
+number. Further information (related leaflets, links), the reference and department, a figure's cite
+(its source and quote, which the patient never sees) and a source's ``copy`` are for the record; the
+statements and the risks' introduction are compared as wording, so a number in them counts as any
+number in the text does.
+
 Either side may be ``PATH@REV``: the file as git has it at revision REV (``git show REV:PATH``).
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import hashlib
 import html
 import json
 import os
 import re
 import subprocess
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,11 +50,13 @@ from leaflets.content import UsageError
 RENAME_RATIO = 0.6
 CONTEXT_WORDS = 6  # unchanged words shown either side of a change
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-META = ("id", "language", "version", "status", "last_reviewed", "next_review")
+META = ("id", "language", "version", "status", "last_reviewed", "next_review", "reference", "department")
 PROSE_SECTIONS = ["title", "summary", "condition", "procedure", "benefits", "preparation", "on_the_day", "recovery",
                   "urgent_help", "questions", "glossary", "contact", "disclaimer", "authors"]
 NOT_WORDS = {"symptoms", "phone", "email", "web", "url", "kind", "band", "rate", "known", "no_treatment", "per",
-             "group", "serious"}
+             "group", "serious", "file", "cite", "hours"}  # file, cite, hours: compared as facts instead
+STATEMENTS = ("consent", "accessible_formats", "feedback")
+FigureReader = Callable[[str], "bytes | str"]  # a figure file's bytes, or why they cannot be read
 
 
 @dataclass
@@ -99,22 +114,56 @@ class Diff:
 
 def load_side(arg: str) -> dict[str, Any]:
     """The leaflet data of a file, or of ``PATH@REV`` in git. UsageError (exit 2) when it cannot be read."""
+    return load_side_and_figures(arg)[0]
+
+
+def load_side_and_figures(arg: str) -> tuple[dict[str, Any], FigureReader]:
+    """The leaflet data, and a reader of the figure files beside it: in its folder for a file, in git at
+    the same revision for ``PATH@REV`` (so a redrawn picture shows, as an approval would see it)."""
     path = Path(arg)
+    reader: FigureReader
     if path.is_file():
         doc = content.load(path)
+        reader = functools.partial(_figure_in_folder, path.parent)
     elif path.is_dir():
         raise UsageError(f"{arg}: is a folder; give a leaflet file such as content/<id>/<lang>.json")
     elif "@" in arg and arg.rsplit("@", 1)[1]:
         name, revision = arg.rsplit("@", 1)
         raw = git_show(name, revision, arg)
         doc = content.parse(content.Document(path=Path(name), display=arg), raw)
+        reader = functools.partial(_figure_in_git, name, revision)
     else:
         raise UsageError(f"{arg}: no such file (write PATH@REVISION for a file in git, e.g. {arg}@HEAD~1)")
     if not doc.usable:
         problem = next((f for f in doc.findings if f.is_error), None)
         where = f"{doc.display}:{problem.line}:{problem.column}: {problem.code} " if problem else f"{doc.display}: "
         raise UsageError(where + (problem.message if problem else "a leaflet file must hold one JSON object"))
-    return doc.data
+    return doc.data, reader
+
+
+def _figure_in_folder(folder: Path, name: str) -> bytes | str:
+    """The figure file's bytes as leaflets.figures reads them (inside the folder, size-limited), or why not."""
+    from leaflets.figures import FigureError, read_limited, resolve
+
+    try:
+        return read_limited(resolve(folder, name), name)
+    except (FigureError, OSError) as exc:
+        return str(exc)
+
+
+def _figure_in_git(leaflet: str, revision: str, name: str) -> bytes | str:
+    """The figure file beside ``leaflet`` at ``revision``, or why not: the same names are refused as in a
+    folder (a web address, an absolute path, ".."), and the same size limit holds."""
+    from leaflets.figures import MAX_FIGURE_BYTES, FigureError, check_name
+
+    try:
+        check_name(name)  # the name only: the folder is in git, not on disk (git show reads no link)
+    except FigureError as exc:
+        return str(exc)
+    try:
+        return git_show(str(Path(leaflet).parent / name), revision, f"{name}@{revision}", limit=MAX_FIGURE_BYTES)
+    except UsageError as exc:
+        return str(exc)
 
 
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
@@ -131,7 +180,7 @@ def _first_line(raw: bytes) -> str:
     return re.sub(r"^(fatal|error): ", "", text[0]) if text else "git failed"
 
 
-def git_show(name: str, revision: str, arg: str) -> bytes:
+def git_show(name: str, revision: str, arg: str, limit: int = content.MAX_BYTES) -> bytes:
     """The bytes of ``name`` at ``revision``, found from the repository that holds the file's folder."""
     if revision.startswith("-"):
         raise UsageError(f"{arg}: {revision!r} is not a revision")
@@ -150,11 +199,16 @@ def git_show(name: str, revision: str, arg: str) -> bytes:
         raise UsageError(f"{arg}: cannot read {relative} at revision {revision!r}: {_first_line(kind.stderr)}")
     if kind.stdout.strip() != b"blob":
         raise UsageError(f"{arg}: {relative} at revision {revision!r} is not a file")
+    size = _git(["cat-file", "-s", f"{revision}:{relative}"], root)
+    if size.returncode == 0 and size.stdout.strip().isdigit() and int(size.stdout) > limit:
+        raise UsageError(f"{arg}: {int(size.stdout):,} bytes is larger than a "
+                         f"{'leaflet' if limit == content.MAX_BYTES else 'figure'} can be")
     shown = _git(["show", f"{revision}:{relative}"], root)
     if shown.returncode != 0:
         raise UsageError(f"{arg}: cannot read {relative} at revision {revision!r}: {_first_line(shown.stderr)}")
-    if len(shown.stdout) > content.MAX_BYTES:
-        raise UsageError(f"{arg}: {len(shown.stdout):,} bytes is larger than a leaflet can be")
+    if len(shown.stdout) > limit:
+        raise UsageError(f"{arg}: {len(shown.stdout):,} bytes is larger than a "
+                         f"{'leaflet' if limit == content.MAX_BYTES else 'figure'} can be")
     return shown.stdout
 
 
@@ -326,7 +380,7 @@ def _alternative_changes(old: dict[str, Any], new: dict[str, Any]
     return changes, units
 
 
-SOURCE_FIELDS = ("kind", "publisher", "url", "accessed", "note")
+SOURCE_FIELDS = ("kind", "publisher", "url", "accessed", "note", "copy")  # copy: a file name, for the record
 
 
 def _source_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -342,7 +396,7 @@ def _source_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         for name in SOURCE_FIELDS:
             if a.get(name) != b.get(name):
                 changes.append(Change("source-changed", f"{title(b)} {name}", str(a.get(name, "(none)")),
-                                      str(b.get(name, "(none)"))))
+                                      str(b.get(name, "(none)")), clinical=name != "copy"))
     return changes
 
 
@@ -359,6 +413,162 @@ def _urgent_and_contact(old: dict[str, Any], new: dict[str, Any]) -> list[Change
         if a != b:
             changes.append(Change("contact", name, str(a or "(none)"), str(b or "(none)")))
     return changes
+
+
+def _others(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    contact = data.get("contact")
+    return {_key(o.get("name")): o for o in _items(contact, "others")} if isinstance(contact, dict) else {}
+
+
+def _numbers_of(item: dict[str, Any]) -> str:
+    return ", ".join(str(item[k]) for k in ("phone", "email", "web", "hours") if isinstance(item.get(k), str))
+
+
+def _contact_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """The main contact's hours, and the other numbers (matched by name) added, removed or changed: a
+    patient who rings a wrong number or at a wrong time is as lost as with a wrong main phone."""
+    changes = []
+    a, b = (d.get("contact", {}).get("hours") if isinstance(d.get("contact"), dict) else None for d in (old, new))
+    if a != b:
+        changes.append(Change("contact", "hours", str(a or "(none)"), str(b or "(none)")))
+    before, after = _others(old), _others(new)
+    changes += [Change("other-number-removed", f"\"{_name(o)}\"", _numbers_of(o), None)
+                for k, o in before.items() if k not in after]
+    changes += [Change("other-number-added", f"\"{_name(o)}\"", None, _numbers_of(o))
+                for k, o in after.items() if k not in before]
+    for k, b_item in after.items():
+        a_item = before.get(k, b_item)
+        for name in ("phone", "email", "web", "hours"):
+            if a_item.get(name) != b_item.get(name):
+                changes.append(Change("contact", f"\"{_name(b_item)}\" {name}", str(a_item.get(name) or "(none)"),
+                                      str(b_item.get(name) or "(none)")))
+    return changes
+
+
+def _figures(data: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """file → (where it is, its figure block), for each figure of the leaflet (the first, if used twice)."""
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, dict):
+            figure = value.get("figure")
+            if isinstance(figure, dict) and isinstance(figure.get("file"), str):
+                found.setdefault(figure["file"], (where, figure))
+            for item in value.values():
+                walk(item, where)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, where)
+
+    for key, value in data.items():
+        walk(value, key)
+    return found
+
+
+def _digest(read: FigureReader | None, name: str) -> str | None:
+    """"sha256 …" of the file's bytes, "unreadable (why)", or None when there is no side to read from."""
+    if read is None:
+        return None
+    data = read(name)
+    return f"sha256 {hashlib.sha256(data).hexdigest()[:16]}" if isinstance(data, bytes) else f"unreadable ({data})"
+
+
+def _figure_changes(old: dict[str, Any], new: dict[str, Any], read_old: FigureReader | None,
+                    read_new: FigureReader | None) -> list[Change]:
+    """Figures matched by file: added, removed, another alt text or caption, another picture (the files'
+    bytes, when both sides' files can be read): all clinical, as an approval covers them. Credit: record."""
+    before, after = _figures(old), _figures(new)
+    changes = [Change("figure-removed", f"\"{name}\"", f"in {where}", None)
+               for name, (where, _) in before.items() if name not in after]
+    changes += [Change("figure-added", f"\"{name}\"", None, f"in {where}")
+                for name, (where, _) in after.items() if name not in before]
+    for name, (_, b) in after.items():
+        if name not in before:
+            continue
+        a = before[name][1]
+        for part in ("alt", "caption", "credit"):
+            if a.get(part) != b.get(part):
+                changes.append(Change(f"figure-{part}", f"\"{name}\"", str(a.get(part) or "(none)"),
+                                      str(b.get(part) or "(none)"), clinical=part != "credit"))
+        digests = _digest(read_old, name), _digest(read_new, name)
+        if None not in digests and digests[0] != digests[1]:
+            changes.append(Change("figure-picture", f"\"{name}\"", digests[0], digests[1]))
+    return changes
+
+
+def _further_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """Related leaflets (by id) and links (by address) added or removed, a link's title changed: for the
+    record, since they point to more reading and state no fact of this leaflet's."""
+    def further(data: dict[str, Any]) -> tuple[list[str], dict[str, dict[str, Any]]]:
+        value = data.get("further_information")
+        if not isinstance(value, dict):
+            return [], {}
+        ids = [i for i in value.get("leaflets", []) if isinstance(i, str)] if isinstance(value.get("leaflets"),
+                                                                                       list) else []
+        return ids, {str(link.get("url")): link for link in _items(value, "links")}
+
+    (ids_a, links_a), (ids_b, links_b) = further(old), further(new)
+    changes = [Change("related-leaflet-removed", i, "", None, clinical=False) for i in ids_a if i not in ids_b]
+    changes += [Change("related-leaflet-added", i, None, "", clinical=False) for i in ids_b if i not in ids_a]
+    changes += [Change("link-removed", f"\"{link.get('title')}\"", url, None, clinical=False)
+                for url, link in links_a.items() if url not in links_b]
+    changes += [Change("link-added", f"\"{link.get('title')}\"", None, url, clinical=False)
+                for url, link in links_b.items() if url not in links_a]
+    for url, link in links_b.items():
+        if url in links_a:
+            for part in ("title", "publisher"):
+                if links_a[url].get(part) != link.get(part):
+                    changes.append(Change("link", f"{url} {part}", str(links_a[url].get(part) or "(none)"),
+                                          str(link.get(part) or "(none)"), clinical=False))
+    return changes
+
+
+def _slot_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """Local slots added to or removed from the text: clinical, as each brand's value (a ward's number, a
+    care pathway) is then read, or no longer read, by the patient."""
+    from leaflets.clinical import clinical_content
+    from leaflets.slots import uses
+
+    before, after = ({use.name for use in uses(clinical_content(d))} for d in (old, new))
+    return ([Change("slot-removed", "{" + name + "}", "", None) for name in sorted(before - after)]
+            + [Change("slot-added", "{" + name + "}", None, "") for name in sorted(after - before)])
+
+
+def _cite(item: dict[str, Any]) -> str:
+    freq = item.get("frequency")
+    cite = freq.get("cite") if isinstance(freq, dict) else None
+    if not isinstance(cite, dict):
+        return "(none)"
+    return f"source {cite.get('source')}: \"{cite.get('quote')}\""
+
+
+def _cite_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """A figure's cite (source and quote) changed: for the record, as the patient reads the figure, not the
+    quote, and a changed figure is already clinical."""
+    changes = []
+    for key in ("risks", "outcomes"):
+        label = "name" if key == "risks" else "outcome"
+        before = {_key(item.get(label)): item for item in _items(old, key)}
+        for item in _items(new, key):
+            match = before.get(_key(item.get(label)))
+            if match is not None and _cite(match) != _cite(item):
+                changes.append(Change("cite", f"\"{item.get(label)}\"", _cite(match), _cite(item), clinical=False))
+    return changes
+
+
+def _statement_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[Change], list[tuple[str, Any, Any]]]:
+    """The leaflet's own statements: one added or removed (the trust's or built-in wording then applies, or
+    no longer does) is for the record; the words are compared as any section's."""
+    def own(data: dict[str, Any]) -> dict[str, Any]:
+        value = data.get("statements")
+        return value if isinstance(value, dict) else {}
+
+    a, b = own(old), own(new)
+    changes = [Change("statement-removed", name, "the trust's or built-in wording applies", None, clinical=False)
+               for name in STATEMENTS if name in a and name not in b]
+    changes += [Change("statement-added", name, None, "the leaflet's own wording", clinical=False)
+                for name in STATEMENTS if name in b and name not in a]
+    return changes, [(f"statements: {name}", a.get(name), b.get(name)) for name in STATEMENTS]
 
 
 def _meta_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -427,20 +637,27 @@ def _wording(units: list[tuple[str, Any, Any]]) -> tuple[list[Change], list[Word
     return changes, wording
 
 
-def compare(old: dict[str, Any], new: dict[str, Any], old_label: str = "old", new_label: str = "new") -> Diff:
+def compare(old: dict[str, Any], new: dict[str, Any], old_label: str = "old", new_label: str = "new",
+            read_old: FigureReader | None = None, read_new: FigureReader | None = None) -> Diff:
+    """The changes from ``old`` to ``new``; figure pictures are compared only when both readers are given."""
     risk_changes, risk_units = _risk_changes(old, new)
     alternative_changes, alternative_units = _alternative_changes(old, new)
+    statement_changes, statement_units = _statement_changes(old, new)
     section_units = [(name, old.get(name), new.get(name)) for name in PROSE_SECTIONS]
-    number_changes, wording = _wording(section_units[:5] + alternative_units + section_units[5:7] + risk_units
-                                       + section_units[7:])
-    changes = (risk_changes + _outcome_changes(old, new) + alternative_changes + _source_changes(old, new)
-               + _urgent_and_contact(old, new)
-               + number_changes + _meta_changes(old, new))
+    introduction = [("risks_introduction", old.get("risks_introduction"), new.get("risks_introduction"))]
+    number_changes, wording = _wording(section_units[:5] + alternative_units + section_units[5:7] + introduction
+                                       + risk_units + section_units[7:12] + statement_units + section_units[12:])
+    changes = (risk_changes + _outcome_changes(old, new) + alternative_changes
+               + _figure_changes(old, new, read_old, read_new) + _source_changes(old, new)
+               + _urgent_and_contact(old, new) + _contact_changes(old, new) + _slot_changes(old, new)
+               + number_changes + _further_changes(old, new) + statement_changes + _cite_changes(old, new)
+               + _meta_changes(old, new))
     return Diff(old_label, new_label, changes, wording)
 
 
 def diff_paths(old: str, new: str) -> Diff:
-    return compare(load_side(old), load_side(new), old, new)
+    (old_data, read_old), (new_data, read_new) = load_side_and_figures(old), load_side_and_figures(new)
+    return compare(old_data, new_data, old, new, read_old, read_new)
 
 
 # --- output -------------------------------------------------------------------------------------------

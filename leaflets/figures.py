@@ -78,8 +78,9 @@ class FigureImage:
 
 # --- finding and reading the file -----------------------------------------------------------------
 
-def resolve(folder: Path, name: str) -> Path:
-    """The file ``name`` inside the leaflet's ``folder``; anything that leads elsewhere is refused."""
+def check_name(name: str) -> None:
+    """Refuse a figure name that could lead outside the leaflet's folder by its words alone (a web
+    address, an absolute or Windows path, ".."): what holds wherever the folder is (on disk, in git)."""
     if _SCHEME.match(name) or name.startswith("//"):
         raise FigureError(f"\"{name}\" is a web address: a figure is a file kept in the leaflet's folder, "
                           "nothing is fetched")
@@ -89,6 +90,11 @@ def resolve(folder: Path, name: str) -> Path:
     if ".." in PurePosixPath(name).parts:
         raise FigureError(f"\"{name}\" climbs out of the leaflet's folder with \"..\": keep the figure beside "
                           "the leaflet")
+
+
+def resolve(folder: Path, name: str) -> Path:
+    """The file ``name`` inside the leaflet's ``folder``; anything that leads elsewhere is refused."""
+    check_name(name)
     root = folder.resolve()
     try:
         target = (root / name).resolve()

@@ -11,6 +11,16 @@ becomes a rate of the kind its words give ("about", "up to", "less than", "at le
 range) and the band worked out from it, when it lies in one. A bare word such as "common" becomes a
 verbal-only band with a TODO note: the writer must find the figure or say what the word rests on
 (validate refuses the TODO until then).
+
+A PNG or JPEG picture that stands in text the mapping placed (a section, a risk's or option's own text,
+a recovery step) becomes a figure block there, with the document's alt text, or a TODO one (validate
+reports it) when the document gives none or too little to describe it. Its ``file`` is named by the
+importer. Other pictures (a GIF, one above the title or among text kept aside) are saved beside the
+leaflet and listed in the notes, as before figures existed.
+
+A contact section whose list or table gives several named numbers, each line or row nothing but a name
+and a phone number, e-mail or web address (and, in a table, when to use it or its hours), becomes
+``contact.others``; anything less regular stays as text, for the writer to read.
 """
 
 from __future__ import annotations
@@ -190,6 +200,7 @@ class _Mapper:
             if isinstance(block, Heading):
                 self.on_heading(block)
             elif isinstance(block, Image):
+                self.put(block)  # a figure where it stood, when its section takes text; else only saved
                 self.images.append((block, self.last_text))
             else:
                 self.on_block(block)
@@ -236,6 +247,11 @@ class _Mapper:
     # blocks
 
     def on_block(self, block: Block) -> None:
+        if not self.put(block):
+            self.unmapped.add(self.heading, block)
+
+    def put(self, block: Block) -> bool:
+        """Place ``block`` in the current section; False when it does not fit there."""
         section = self.section
         handler = getattr(self, "put_" + section.replace(".", "_"), None) if section else None
         if section in TEXT_SECTIONS:
@@ -246,8 +262,7 @@ class _Mapper:
             handled = handler(block)
         else:
             handled = False
-        if not handled:
-            self.unmapped.add(self.heading, block)
+        return handled
 
     def put_text(self, section: str, block: Block) -> bool:
         return _append_text(self.data.setdefault(section, []), block)
@@ -291,6 +306,10 @@ class _Mapper:
         return bool(lines)
 
     def put_contact(self, block: Block) -> bool:
+        others = other_contacts(block)
+        if others:
+            self.data.setdefault("contact", {}).setdefault("others", []).extend(others)
+            return True
         return _append_text(self.data.setdefault("contact", {}).setdefault("text", []), block)
 
     def put_urgent_help(self, block: Block) -> bool:
@@ -397,19 +416,97 @@ class _Mapper:
 
 
 def _append_text(text: list[Any], block: Block) -> bool:
-    """A paragraph or list onto a text field; a table or anything else is not text."""
+    """A paragraph or list onto a text field, a PNG or JPEG as a figure block; a table or anything else is not text."""
     if isinstance(block, Para):
         text.append(block.text)
     elif isinstance(block, Items):
         text.append({"list": list(block.items)})
+    elif isinstance(block, Image) and block.ext in FIGURE_TYPES and block.figure is None:
+        block.figure = {"file": "", "alt": _alt(block.alt)}  # the importer names the file
+        text.append({"figure": block.figure})
     else:
         return False
     return True
 
 
+FIGURE_TYPES = ("png", "jpg")  # what a figure may be (leaflets.figures); a GIF stays a saved picture
+ALT_MIN, ALT_MAX = 15, 400  # the schema's bounds for a figure's alt text
+
+
+def _alt(said: str) -> str:
+    """The document's alt text when it can describe a picture (LH020 still judges it), else a TODO."""
+    if ALT_MIN <= len(said) <= ALT_MAX:
+        return said
+    if not said:
+        return todo("describe what the picture shows and why it matters, for someone who cannot see it "
+                    "(the document gives no alt text)")
+    shown = said if len(said) <= 200 else said[:197] + "..."
+    return todo(f"describe what the picture shows and why it matters, for someone who cannot see it (the "
+                f"document's description, \"{shown}\", is too {'short' if len(said) < ALT_MIN else 'long'})")
+
+
 _FIGURE_WORDS = {"less", "than", "fewer", "about", "around", "approximately", "roughly", "nearly", "under", "below",
                  "up", "to", "in", "between", "and", "of", "every", "people", "patients", "very", "common",
                  "uncommon", "rare", "per", "cent", "percent"}
+
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ]{5,19}$")  # the schema's contact phone, as it should be dialled
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_WEB = re.compile(r"^https://[^\s<>\"]+$")
+_REACH_LABEL = re.compile(r"^(?:tel(?:ephone)?|phone|e-?mail|web(?:site)?)\s*[:.]?\s*", re.IGNORECASE)
+_REACH_SPLIT = re.compile(r"\s*[,;]\s*|\s+or\s+|\s+and\s+|\s*/\s+")
+_LABEL_ONLY = re.compile(r"^(?:tel(?:ephone)?|phone(?: number)?|e-?mail|web(?:site)?|fax|contact(?: us)?|address)$",
+                         re.IGNORECASE)
+_HOURS = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekdays?|weekends?|daily|"
+                    r"every day|any time|24 hours|day or night|[0-9]{1,2}(?:[.:][0-9]{2})?\s*(?:am|pm)|"
+                    r"[0-9]{1,2}[.:][0-9]{2})\b", re.IGNORECASE)
+
+
+def reach(text: str) -> dict[str, str] | None:
+    """{"phone"/"email"/"web": …} when ``text`` is nothing but one to three ways to reach someone ("020 7946 0140",
+    "Tel: (020) 7946-0140, ward@example.org"), each written so the schema takes it; else None."""
+    found: dict[str, str] = {}
+    for part in _REACH_SPLIT.split(text.strip().rstrip(".")):
+        part = _REACH_LABEL.sub("", part.strip())
+        phone = " ".join(re.sub(r"[()]", "", re.sub(r"(?<=[0-9])[-.](?=[0-9])", " ", part)).split())
+        kind, value = (("phone", phone) if _PHONE.match(phone) else ("email", part) if _EMAIL.match(part)
+                       else ("web", part) if _WEB.match(part) else ("", ""))
+        if not kind or kind in found:
+            return None
+        found[kind] = value
+    return found or None
+
+
+def other_contacts(block: Block) -> list[dict[str, Any]]:
+    """The named numbers of a contact section's list ("Spinal ward: 020 7946 0140") or table (a row each: the
+    name, then its numbers, and what it is for or when it answers), when every line or row reads so, and there
+    are at least two; else [] and the block stays text. A row of words only, first, is a header."""
+    rows: list[list[str]]
+    if isinstance(block, Items):
+        rows = [_SPLIT.split(line, maxsplit=1) for line in block.items]  # not _split: it capitalises the rest
+    elif isinstance(block, Table):
+        rows = block.rows[1:] if block.rows and not any(reach(cell) for cell in block.rows[0]) else block.rows
+    else:
+        return []
+    others: list[dict[str, Any]] = []
+    for row in rows:
+        name, cells = clean(row[0]).rstrip(":"), [cell for cell in row[1:] if cell]
+        if not name or _LABEL_ONLY.match(name) or len(name) > 120:
+            return []
+        other: dict[str, Any] = {"name": name}
+        for cell in cells:
+            numbers = reach(cell)
+            key = "hours" if numbers is None and _HOURS.search(cell) else "for" if numbers is None else ""
+            if numbers is not None and not set(numbers) & set(other):
+                other.update(numbers)
+            elif key and key not in other and isinstance(block, Table):
+                other[key] = cell
+            else:
+                return []  # something we cannot read for certain: the writer reads it as text
+        if not {"phone", "email", "web"} & set(other):
+            return []
+        others.append({key: other[key] for key in ("name", "for", "phone", "email", "web", "hours") if key in other})
+    return others if len(others) >= 2 else []
 
 
 def _says_more(text: str) -> bool:

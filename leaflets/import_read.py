@@ -8,17 +8,25 @@ how XML entity bombs and external entities get in). python-docx's own lxml parse
 DTDs or touch the network by default; the DTD check here is a second lock, not the only one.
 
 Images are never written under a name taken from the document: the reader returns their bytes and
-the writer names them itself. Formatting (bold, italic, colour) is dropped: a leaflet is plain text.
+the writer names them itself. A picture inside the file (a Word image part; in HTML only an ``<img>``
+whose ``src`` is a ``data:`` URI: nothing is ever fetched) is extracted when its bytes are a PNG, JPEG
+or GIF within the figure limits of leaflets/figures.py (bytes and pixels, measured from the header
+without decoding the image), with its alt text (Word's picture description, HTML's ``alt``).
+Formatting (bold, italic, colour) is dropped: a leaflet is plain text.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the file as it is on disk
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # all zip members together, as their headers declare them
@@ -64,6 +72,8 @@ class Image:
     data: bytes = b""
     ext: str = ""
     problem: str = ""
+    alt: str = ""  # the document's own description of the picture, when it has one
+    figure: dict[str, Any] | None = field(default=None, repr=False)  # the figure block the mapping placed it as
 
 
 Block = Heading | Para | Items | Table | Image
@@ -88,6 +98,36 @@ _BULLET = re.compile(r"^(?:[•·▪●◦‣∙*]|[-–—](?=\s))\s*")
 
 def image_type(data: bytes) -> str:
     return next((ext for magic, ext in IMAGE_TYPES.items() if data.startswith(magic)), "")
+
+
+def picture(blob: bytes, alt: str, what: str) -> Image:
+    """An extracted picture when ``blob`` is a PNG, JPEG or GIF within the figure limits; else why not.
+    ``what`` names it in the message ("a picture of type image/x-emf")."""
+    from leaflets.figures import MAX_FIGURE_BYTES, MAX_FIGURE_PIXELS, MIB
+
+    ext = image_type(blob)
+    if not ext:
+        return Image(problem=f"{what}, which is not extracted (only PNG, JPEG and GIF are): save it as PNG and copy it "
+                     "into the leaflet's folder by hand")
+    if len(blob) > MAX_FIGURE_BYTES:
+        return Image(problem=f"a {ext.upper()} picture of {len(blob) / MIB:.1f} MiB, over the "
+                     f"{MAX_FIGURE_BYTES // MIB} MiB a figure may be: make it smaller and copy it in by hand")
+    from PIL import Image as PILImage
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow's DecompressionBombWarning: our own limit is below it
+            with PILImage.open(io.BytesIO(blob)) as image:  # reads the header only: no pixel is decoded here
+                width, height = image.size
+    except PILImage.DecompressionBombError:  # a header claiming even more pixels than Pillow's own limit
+        return Image(problem=f"a {ext.upper()} picture claiming more pixels than Pillow opens, over the "
+                     f"{MAX_FIGURE_PIXELS:,} a figure may have: refused")
+    except Exception as exc:  # noqa: BLE001  (Pillow raises many kinds on a damaged or hostile header)
+        return Image(problem=f"a damaged {ext.upper()} picture that cannot be read ({type(exc).__name__})")
+    if width * height > MAX_FIGURE_PIXELS:
+        return Image(problem=f"a {ext.upper()} picture of {width:,} × {height:,} pixels, over the "
+                     f"{MAX_FIGURE_PIXELS:,} a figure may have: make it smaller and copy it in by hand")
+    return Image(blob, ext, alt=clean(alt))
 
 
 def read(path: Path) -> Document:
@@ -254,13 +294,12 @@ def _word_images(paragraph) -> list[Image]:
             continue
         target = part.related_parts.get(embed)
         blob = getattr(target, "blob", b"") if target is not None else b""
-        ext = image_type(blob)
-        if ext:
-            images.append(Image(blob, ext))
-        else:
-            kind = getattr(target, "content_type", "unknown type")
-            images.append(Image(problem=f"a picture of type {kind}, which is not extracted (only PNG, JPEG and GIF "
-                                "are): save it as PNG and copy it into the leaflet's folder by hand"))
+        kind = getattr(target, "content_type", "unknown type")
+        # the picture's description (Word: right-click, "View Alt Text"), else its title
+        described = blip.xpath("ancestor::wp:inline[1]/wp:docPr/@descr | ancestor::wp:anchor[1]/wp:docPr/@descr")
+        titled = blip.xpath("ancestor::wp:inline[1]/wp:docPr/@title | ancestor::wp:anchor[1]/wp:docPr/@title")
+        alt = str(described[0]) if described and str(described[0]).strip() else str(titled[0]) if titled else ""
+        images.append(picture(blob, alt, f"a picture of type {kind}"))
     return images
 
 
@@ -303,6 +342,7 @@ def _decode(path: Path, data: bytes) -> str:
         raise ImportError_(f"{path}: the page is not UTF-8 and not {encoding} either: save it as UTF-8") from exc
 
 
+_DATA_URI = re.compile(r"data:([a-z0-9.+/-]*)(?:;[a-z0-9=._-]+)*;base64,", re.IGNORECASE)
 _BLOCK_TAGS = {"p", "div", "section", "article", "main", "header", "footer", "aside", "blockquote", "body", "html",
                "ul", "ol", "table", "figure", "figcaption", "dl", "dt", "dd", "pre", "address", "form", "hr"}
 _SKIP_TAGS = {"script", "style", "template", "noscript", "svg", "math", "iframe", "object", "nav"}
@@ -419,6 +459,15 @@ class _LeafletHTML(HTMLParser):
         src = (attrs.get("src") or "").strip()
         shown = src if len(src) <= 120 else src[:117] + "..."
         self._flush()
+        inline = _DATA_URI.match(src)
+        if inline:  # a picture inside the page itself: decoded, never fetched
+            try:
+                blob = base64.b64decode("".join(src[inline.end():].split()), validate=True)
+            except (binascii.Error, ValueError):
+                self.doc.blocks.append(Image(problem=f"a data: picture whose base64 is damaged (\"{shown}\")"))
+                return
+            self.doc.blocks.append(picture(blob, attrs.get("alt") or "", f"a data: picture of type {inline[1]}"))
+            return
         self.doc.blocks.append(Image(problem=f"a picture at \"{shown}\", not imported (an import never fetches a "
                                      "file a page points to): copy it into the leaflet's folder by hand"))
 

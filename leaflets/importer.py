@@ -3,9 +3,10 @@
 The draft is the ``leaflets new`` scaffold (leaflets/scaffold.py) with every section the import
 could fill filled, so whatever it could not find stays a TODO placeholder that validate reports.
 What fits no section is not dropped: it is written, in document order and under the heading it
-stood under, to ``<lang>.unmapped.md`` beside the leaflet, with the pictures (the content model
-has no pictures yet, so they are saved beside the leaflet and listed there). Rule LM007 reports
-that file until the writer has placed its text and deleted it, so nothing can be forgotten.
+stood under, to ``<lang>.unmapped.md`` beside the leaflet. Rule LM007 reports that file until the
+writer has placed its text and deleted it, so nothing can be forgotten. A picture becomes a figure
+where it stood (leaflets.import_map says when), its file saved beside the leaflet; one that could not
+be placed is saved too and listed in that file.
 
 Everything is written atomically and only once the whole import has succeeded; pictures get names
 we make (``<lang>-figure-<n>.<ext>``), never a name from the document.
@@ -44,6 +45,7 @@ class Imported:
     figures: list[Path] = field(default_factory=list)
     placed: list[str] = field(default_factory=list)
     not_extracted: list[str] = field(default_factory=list)
+    figure_places: dict[str, str] = field(default_factory=dict)  # file name → where it became a figure
     removed: list[Path] = field(default_factory=list)
 
 
@@ -90,11 +92,27 @@ def import_file(source: str, content: str = "content", leaflet_id: str | None = 
     data = assemble(mapped, leaflet_id, language, today or dt.date.today())
     figures = [(f"{language}-figure-{n}.{image.ext}", image, before)
                for n, (image, before) in enumerate(((i, b) for i, b in mapped.images if i.ext), start=1)]
+    for name, image, _ in figures:
+        if image.figure is not None:
+            image.figure["file"] = name
     result = Imported(target, placed=mapped.placed,
                       not_extracted=[image.problem for image, _ in mapped.images if not image.ext])
-    notes = unmapped_markdown(path, target, mapped, figures, sorted(Counter(doc.dropped).items()))
+    result.figure_places = {name: _where(mapped.data, image.figure) for name, image, _ in figures
+                            if image.figure is not None}
+    notes = unmapped_markdown(path, target, mapped, [f for f in figures if f[1].figure is None],
+                              sorted(Counter(doc.dropped).items()))
     _write_all(target, data, {name: image.data for name, image, _ in figures}, notes, force, result)
     return result
+
+
+def _where(data: dict[str, Any], figure: dict[str, Any]) -> str:
+    """The top-level field the figure block was placed in, for the report ("preparation", "risks")."""
+    def holds(value: Any) -> bool:
+        if isinstance(value, dict):
+            return value.get("figure") is figure or any(holds(item) for item in value.values())
+        return isinstance(value, list) and any(holds(item) for item in value)
+
+    return next((key for key, value in data.items() if holds(value)), "the leaflet")
 
 
 # --- the draft ----------------------------------------------------------------------------------------------------
@@ -139,9 +157,11 @@ def unmapped_markdown(source: Path, target: Path, mapped: Mapped, figures: list[
             lines += _markdown(block) + [""]
     if figures or problems:
         lines += ["## Pictures", "",
-                  "The leaflet format has no place for pictures yet. Each picture is saved beside the leaflet under "
-                  "a name the import chose; none has alt text (a description for people who cannot see it): write "
-                  "one if you use it.", ""]
+                  "These pictures could not be placed as figures: they stood where no text of the leaflet was "
+                  "placed, or are GIFs (a figure is SVG, PNG or JPEG), or could not be extracted. Each one extracted "
+                  "is saved beside the leaflet under a name the import chose. To use one, add a figure block "
+                  "(docs/content-model.md, \"Figures\") with alt text: a description for people who cannot see it.",
+                  ""]
         lines += [f"- `{name}` (no alt text), after \"{_short(before)}\"" for name, _, before in figures]
         lines += [f"- not extracted: {problem}, after \"{_short(before)}\"" for problem, before in problems]
         lines.append("")

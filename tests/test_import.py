@@ -87,7 +87,10 @@ def test_a_word_leaflet_becomes_a_draft_with_its_sections_risks_lists_and_leftov
     assert data["title"] == "Carpal tunnel release"
     assert data["summary"] == "This leaflet is for people who are having a carpal tunnel release."
     assert data["condition"] == ["A nerve in the wrist is squeezed. It makes your fingers tingle."]  # bold dropped
-    assert data["preparation"] == [{"list": ["Stop smoking if you can.", "Take off your rings."]}]
+    assert data["preparation"][0] == {"list": ["Stop smoking if you can.", "Take off your rings."]}
+    # the picture under "Preparing" is a figure there; the document gave no alt text, so a TODO one
+    assert data["preparation"][1]["figure"]["file"] == "en-figure-1.png"
+    assert data["preparation"][1]["figure"]["alt"].startswith("TODO: describe what the picture shows")
     risks = {risk["name"]: risk for risk in data["risks"]}
     assert list(risks) == ["Infection", "Scar tenderness", "Nerve damage"]
     assert risks["Infection"]["frequency"] == {"rate": {"kind": "about", "percent": 1}, "band": "common"}
@@ -111,11 +114,11 @@ def test_a_word_leaflet_becomes_a_draft_with_its_sections_risks_lists_and_leftov
     assert "All operations carry some risk." in notes  # a paragraph that is no risk
     assert "| Feeling anxious before surgery | ask us | Talk to the nurse. |" in notes  # a row with no frequency
     assert (folder / "en-figure-1.png").read_bytes() == picture
-    assert "`en-figure-1.png` (no alt text), after \"Take off your rings.\"" in notes
+    assert "en-figure-1.png" not in notes  # placed, so not a leftover
 
     out = result.stdout
     assert "\"What are the risks?\" → risks" in out and "\"Parking and travel\"" not in out
-    assert "picture saved as" in out and "en-figure-1.png (no alt text)" in out
+    assert "picture saved as" in out and "en-figure-1.png, a figure in preparation" in out
     assert re.search(r"kept aside, not yet in the leaflet: .*en\.unmapped\.md", out)
     assert re.search(r"en\.json:1:1: LM007 error: en\.unmapped\.md beside this file", out)
     assert re.search(r"en\.json:\d+:\d+: LH001 error: placeholder \"todo\"", out)
