@@ -893,6 +893,11 @@ def validate_https___example_org_leaflets_schemas_leaflet_v2_schema_json___defs_
             data_keys.remove("cite")
             data__cite = data["cite"]
             validate_https___example_org_leaflets_schemas_leaflet_v2_schema_json___defs_cite(data__cite, custom_formats, (name_prefix or "data") + ".cite")
+        if "icons" in data_keys:
+            data_keys.remove("icons")
+            data__icons = data["icons"]
+            if not isinstance(data__icons, (bool)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".icons must be boolean")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     try:

@@ -126,6 +126,7 @@ class Frequency:
     per: str = "people"
     within: str | None = None
     figure: str = ""  # the words without the band (the note when there is no rate)
+    icons: bool = True  # false: the writer turned off the rate's icon array (leaflets.render.icons)
 
     @property
     def verbal(self) -> bool:
@@ -144,7 +145,8 @@ class Frequency:
         band = data.get("band") or computed_band(rate)
         return cls(known=True, words=frequency_words(rate, band, language, per=per, within=within), rate=rate,
                    band=band, note=data.get("note"), per=per, within=within,
-                   figure=frequency_words(rate, None, language, per=per, within=within))
+                   figure=frequency_words(rate, None, language, per=per, within=within),
+                   icons=data.get("icons") is not False)
 
 
 def computed_band(rate: Rate) -> str | None:
@@ -228,7 +230,8 @@ def _frequency(read: Reader, item: dict[str, Any], pointer: str, language: str) 
     except (TypeError, ValueError, ArithmeticError, AssertionError, AttributeError, KeyError):
         words = read.problem("unreadable", "rate", at + "/rate", None)
         return Frequency(known=True, words=words, band=band, per=per, within=within, figure=words)
-    return Frequency(known=True, words=words, rate=rate, band=band, per=per, within=within, figure=figure)
+    return Frequency(known=True, words=words, rate=rate, band=band, per=per, within=within, figure=figure,
+                     icons=data.get("icons") is not False)
 
 
 Group = Literal["general", "operation", "anaesthetic"]

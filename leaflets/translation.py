@@ -124,6 +124,8 @@ def _figure(item: Any) -> dict[str, Any]:
     figure = {key: value for key, value in frequency.items() if key not in ("note", "within", "cite")}
     if figure.get("per") == "people":
         del figure["per"]  # the default, written or not
+    if figure.get("icons") is True:
+        del figure["icons"]  # the default too: an icon array where the rate gets one (leaflets.render.icons)
     if "within" in frequency:
         figure["within"] = "numbers " + " ".join(NUMBER.findall(str(frequency["within"])))
     if isinstance(frequency.get("cite"), dict):

@@ -29,7 +29,7 @@ def built(tmp_path_factory) -> dict[str, Path]:
     outs = {}
     for brand in BRANDS:
         out = tmp_path_factory.mktemp(brand) / "dist"
-        result = run_cli("build", LEAFLET, "--brand", brand, "--profile", "screen,large-print", "--out", out)
+        result = run_cli("build", LEAFLET, "--brand", brand, "--profile", "screen,large-print,print", "--out", out)
         assert result.code == 0, result
         outs[brand] = out
     return outs
@@ -225,3 +225,13 @@ def test_the_masthead_words_stand_beside_the_logo_not_under_it(built, brand) -> 
     assert words, "no masthead words level with the logo"
     under = [text for text, left, _right in words if left < logo_right]
     assert not under, f"words drawn over the logo (its right edge at {logo_right:.1f} pt): {under}"
+
+
+@pytest.mark.parametrize("brand", BRANDS)
+def test_the_print_pdf_that_points_to_it_keeps_its_closing_block_whole(built, brand) -> None:
+    """Seen in a page image: the A5 print PDF's last block (QR code, address, "also available in large
+    print") split over two pages, the large-print line alone on the last one, the address wrapped under
+    the QR code (PL006). The build's own layout check of the print PDF finds nothing."""
+    entries = json.loads((built[brand] / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    (entry,) = [e for e in entries if e["path"] == f"{NAME}.print.pdf"]
+    assert entry["preflight"]["codes"] == [], entry["preflight"]

@@ -75,7 +75,9 @@ def child_elements(node: Any, role: str | None = None) -> list[Any]:
 
 
 def html_lists(main: Any) -> list[Any]:
-    return main.xpath(".//*[self::ul or self::ol or self::dl][not(ancestor::nav)]")
+    # an aria-hidden list (an icon array's key: leaflets.render.icons) is an artifact, not in the tree
+    return main.xpath(".//*[self::ul or self::ol or self::dl][not(ancestor::nav)]"
+                      "[not(ancestor-or-self::*[@aria-hidden='true'])]")
 
 
 def html_items(html_list: Any) -> int:

@@ -47,6 +47,7 @@ from leaflets.brand import BLACK, WHITE, Brand
 from leaflets.further import language_in
 from leaflets.i18n import N_, Interface, interface
 from leaflets.model import Leaflet, locale_for, plain_text
+from leaflets.render import icons
 from leaflets.render.marks import NO_MARKS_NOTES, DraftFinding, Listed, Marks, mark
 from leaflets.statements import resolve as resolve_statements
 
@@ -259,6 +260,11 @@ def environment() -> jinja2.Environment:
     env.filters["statements"] = resolve_statements  # leaflet | statements(brand): leaflets.statements
     env.filters["language_in"] = language_in  # language | language_in(reader): its name in the reader's language
     env.globals["figure_view"] = figure_view
+    env.globals["icon_view"] = icons.icon_view  # a frequency's icon array (leaflets.render.icons), or None
+    env.globals["has_icon_arrays"] = icons.has_arrays
+    env.globals["icon_key_css"] = icons.key_css
+    env.globals["icon_sizes"] = {"print_mm": icons.PRINT_MM, "large_print_mm": icons.LARGE_PRINT_MM,
+                                 "web_px": icons.WEB_PX}
     return env
 
 
