@@ -75,6 +75,8 @@ class Config:
 
     def enabled(self, code: str, path: str | os.PathLike[str] = "") -> bool:
         """Whether content rule ``code`` runs on the file at ``path``."""
+        if not self.ignore and not self.per_file_ignores and "ALL" in self.select:
+            return True  # the defaults, asked about each rule for each leaflet: no generator to build
         if not any(_matches(code, s) for s in self.select) or any(_matches(code, i) for i in self.ignore):
             return False
         if path and self.per_file_ignores:

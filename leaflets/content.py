@@ -96,13 +96,21 @@ class Document:
 # Only the tokens that carry a position: a key with its colon is one token, white space, colons and
 # commas are stepped over by finditer in C (each was a turn of the Python loop, about half of them).
 # A string is matched as runs of plain characters between escapes, not one alternation per character.
+# A key's plain value (a string, number or literal) is taken with the key, as one token: the key holds
+# the member's position, so the value was a turn of the loop that did nothing (NaN is left to "bad").
+# The white space, commas and colons before a token are taken possessively, in the same match: no
+# alternative starts with a plain character, so the engine cannot skip to a token's first character by
+# itself and would try all of them at every space of the indentation (half the time of the scan). A
+# token's place is its group's start, not the match's.
 _TOKEN = re.compile(
-    r"""(?P<str>"[^"\\]*(?:\\.[^"\\]*)*")(?P<key>[ \t\n\r]*:)?
+    r"""[ \t\n\r,:]*+
+      (?:(?P<str>"[^"\\]*(?:\\.[^"\\]*)*")(?P<key>[ \t\n\r]*:[ \t\n\r]*
+        (?:"[^"\\]*(?:\\.[^"\\]*)*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null)?)?
       |(?P<num>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
       |(?P<bad>NaN|-?Infinity)
       |(?P<lit>true|false|null)
       |(?P<open>[{\[])
-      |(?P<close>[}\]])""",
+      |(?P<close>[}\]]))""",
     re.VERBOSE,
 )
 
@@ -137,24 +145,28 @@ class Scan:
         # Each frame: [kind, pointer, next array index, pending key, {key: position}]
         stack: list[list[Any]] = []
         first_value = True
+        # a key is most tokens: its line and column worked out here (line_col written out) and its
+        # pointer escaped only when it needs it, with no call for either
+        starts, bisect_right, record = self._line_starts, bisect.bisect_right, self.positions.setdefault
         for match in _TOKEN.finditer(self.text):
             kind = match.lastgroup
             if kind == "close":
                 if stack:
                     stack.pop()
                 continue
-            offset = match.start()
+            offset = match.start("str" if kind == "key" else kind or 0)  # every token is a named group
             if kind == "key" and stack and stack[-1][0] == "obj":
                 frame = stack[-1]
                 token = match.group("str")
                 key = json.loads(token) if "\\" in token else token[1:-1]  # decode only keys with escapes
-                position = self.line_col(offset)
+                line = bisect_right(starts, offset) - 1
+                position = (line + 1, offset - starts[line] + 1)
                 frame[3] = key
                 if key in frame[4]:
                     self.duplicates.append((frame[1], key, frame[4][key], position))
                 else:
                     frame[4][key] = position
-                self.positions.setdefault(frame[1] + "/" + pointer_escape(key), position)
+                record(frame[1] + "/" + (pointer_escape(key) if "~" in key or "/" in key else key), position)
                 continue
             # a value
             if stack:
@@ -174,7 +186,7 @@ class Scan:
             if kind == "bad":
                 self.not_numbers.append((pointer, self.line_col(offset)))
             elif kind == "open":
-                stack.append(["obj" if match.group() == "{" else "arr", pointer, 0, None, {}])
+                stack.append(["obj" if match.group("open") == "{" else "arr", pointer, 0, None, {}])
 
 
 # --- loading -----------------------------------------------------------------------------------
@@ -338,6 +350,7 @@ def parse(doc: Document, raw: bytes) -> Document:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 
 
 def _lone_surrogates(doc: Document, data: Any) -> list[Finding]:
@@ -346,9 +359,9 @@ def _lone_surrogates(doc: Document, data: Any) -> list[Finding]:
     if not any(_SURROGATE.search(text) for text in _strings(data)):
         return []
     findings = []
-    for match in _TOKEN.finditer(doc.text):
-        token = match.group("str")  # a key's or a value's string (a key's token also holds its colon)
-        if token and "\\u" in token:
+    for match in _JSON_STRING.finditer(doc.text):  # every key and value string (the text parsed: quotes pair up)
+        token = match.group()
+        if "\\u" in token:
             decoded = json.loads(token)
             half = _SURROGATE.search(decoded)
             if half:

@@ -122,8 +122,10 @@ class PhraseList:
         for word in by_word.keys() & vocabulary:
             numbers.update(by_word[word])
         for entry in (self.entries[n] for n in sorted(numbers)):  # in list order, as before
-            # a set lookup of the trigger's first word, then a substring test only if it is there
-            if entry.triggers and not any((first is None or first in vocabulary) and t in lower
+            # a set lookup of the trigger's first word, then a substring test only if it is there; a
+            # one-word trigger is a word of the text (each word of the vocabulary is a piece of ``lower``),
+            # so its scan of the whole text would only say so again
+            if entry.triggers and not any((first is None or first in vocabulary) and (t == first or t in lower)
                                           for first, t in entry.triggers):
                 continue
             for paragraph, index, match in ctx.matches(entry.regex, lower=True, word_start=True):

@@ -222,6 +222,8 @@ def repeated_heading(ctx: Context) -> Iterable[Hit]:
 
 
 _PAIRS = [("(", ")"), ("[", "]"), ("“", "”"), ("‘", "’")]
+# each pair's two marks, found by the regex engine: the loop below then sees only them, not every character
+_MARKS = {opening: re.compile(f"[{re.escape(opening)}{re.escape(closing)}]") for opening, closing in _PAIRS}
 
 
 @rule("LH007", "unbalanced-brackets", Severity.WARNING, "A bracket or quotation mark is not closed.",
@@ -239,7 +241,8 @@ def unbalanced_brackets(ctx: Context) -> Iterable[Hit]:
             if opening not in text and (closing not in text or opening == "‘"):
                 continue
             depth, first_open = 0, -1
-            for index, char in enumerate(text):
+            for mark in _MARKS[opening].finditer(text):
+                index, char = mark.start(), mark.group()
                 if char == opening:
                     if depth == 0:
                         first_open = index
@@ -356,6 +359,22 @@ def _strings(value: object, pointer: str = "") -> list[tuple[str, str]]:
     return out
 
 
+def _texts(value: object) -> list[str]:
+    """Every string in ``value``, in no particular order and without pointers: what ``_strings`` finds,
+    at a fraction of its cost (no pointer is made for each), for a test of all of them at once."""
+    out: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return out
+
+
 @rule("LH011", "invisible-character", Severity.ERROR, "A control or direction-changing character hidden in text.",
       what="Tabs, control characters, zero-width spaces, line separators, byte-order marks and bidirectional "
            "overrides or isolates (U+202A-U+202E, U+2066-U+2069) anywhere in the leaflet's text.",
@@ -365,6 +384,8 @@ def _strings(value: object, pointer: str = "") -> list[tuple[str, str]]:
       bad="Call the ward on \u202e3210 6497 020 (stored with a right-to-left override).",
       good="Call the ward on 020 7946 0123.")
 def invisible_character(ctx: Context) -> Iterable[Hit]:
+    if not _INVISIBLE.search("\n".join(_texts(ctx.data))):
+        return  # one scan of all the text ("\n" is allowed, so joining adds nothing): nearly always clean
     for pointer, text in _strings(ctx.data):
         for match in _INVISIBLE.finditer(text):
             yield Hit(pointer, f"an invisible character U+{ord(match.group()):04X} is hidden in this text: "

@@ -66,8 +66,12 @@ class MaterialRisk:
         a synonym's text is, and a pair's only on the sentences holding both its words."""
         spaced = "\0".join(" ".join(s.split()) for s in sentences) if spaced is None else spaced
         if self.pattern is not None:
-            places = [i for i in (spaced.find(t) for t in self.literals) if i >= 0] if self.literals else [0]
-            if places and self.pattern.search(spaced, min(places)):
+            first = 0 if not self.literals else -1  # where the first synonym's text starts, if anywhere
+            for literal in self.literals:  # each searched only before the earliest found so far
+                at = spaced.find(literal, 0, len(spaced) if first < 0 else first + len(literal) - 1)
+                if at >= 0:
+                    first = at
+            if first >= 0 and self.pattern.search(spaced, first):
                 return True
         for (a, b), (word_a, word_b) in zip(self.pairs, self.pair_words, strict=True):
             if word_a in spaced and word_b in spaced and \

@@ -51,8 +51,10 @@ class Term:
         return re.compile(rf"(?:{'|'.join(lowered)})(?![\w-])") if lowered else None
 
     def maybe_in(self, ctx: Context) -> bool:
-        """A plain "in" test before any regular expression runs: most terms are in no leaflet."""
-        return any(first in ctx.vocabulary and form in ctx.joined_lower for first, form in self.lower_starts) or \
+        """A plain "in" test before any regular expression runs: most terms are in no leaflet. A one-word
+        form in the vocabulary is in the text (each word of it is a piece of the lower-cased text): no scan."""
+        return any(first in ctx.vocabulary and (form == first or form in ctx.joined_lower)
+                   for first, form in self.lower_starts) or \
             any(a.lower() in ctx.vocabulary and a in ctx.joined for a in self.acronyms)
 
 

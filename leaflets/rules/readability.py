@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from leaflets.findings import Severity
-from leaflets.rules.context import NOT_IN_WORDS, Context, Sentence, words
+from leaflets.rules.context import Context, Sentence, blank_punctuation, words
 from leaflets.rules.plain_words import jargon, jargon_uses  # noqa: F401  (jargon: for callers of this module)
 from leaflets.rules.registry import Hit, rule
 
@@ -77,12 +77,14 @@ def grades_of_words(sentence_count: int, all_words: list[str],
         if "-" in word or (short and word.lower() in short):
             parts = [part for part in word.split("-") if part] or [word]
             total += (len(parts) - 1) * times
-            counts = [1 if short and part.lower() in short else syllables(part) for part in parts]
-        else:
-            counts = [syllables(word)]
-        for count in counts:
+            for count in [1 if short and part.lower() in short else syllables(part) for part in parts]:
+                syllable_sum += count * times
+                polysyllables += times if count >= 3 else 0
+        else:  # nearly every word: one count, without a list of one to loop over (sums of integers: same grades)
+            count = syllables(word)
             syllable_sum += count * times
-            polysyllables += times if count >= 3 else 0
+            if count >= 3:
+                polysyllables += times
     fk = 0.39 * total / sentence_count + 11.8 * syllable_sum / total - 15.59
     smog = 1.0430 * math.sqrt(polysyllables * 30 / sentence_count) + 3.1291
     return fk, smog, total
@@ -112,7 +114,7 @@ def _graded_words(ctx: Context, section: str, text: str) -> list[str]:
         text = _ADDRESS.sub(" ", text)
     if has_title:
         text = re.sub(r"\s+".join(re.escape(w) for w in title.split()), "it", text, flags=re.IGNORECASE)
-    return text.translate(NOT_IN_WORDS).split()
+    return blank_punctuation(text).split()
 
 
 def _short_words(ctx: Context) -> frozenset[str]:
@@ -132,9 +134,7 @@ def _short_words(ctx: Context) -> frozenset[str]:
 
 def _sections(ctx: Context) -> Iterator[tuple[str, int, list[str]]]:
     """(section, sentences in it, its words) for each graded section present."""
-    sentence_counts: dict[str, int] = {}
-    for sentence in ctx.sentences:
-        sentence_counts[sentence.paragraph.section] = sentence_counts.get(sentence.paragraph.section, 0) + 1
+    sentence_counts = Counter(paragraph.section for paragraph, _start, _text in ctx.sentences)  # counted in C
     texts: dict[str, list[str]] = {}
     for paragraph in ctx.paragraphs:
         texts.setdefault(paragraph.section, []).append(paragraph.text)

@@ -5,7 +5,6 @@ leaflets/rules/data/plain_style.toml."""
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable
 
@@ -28,19 +27,20 @@ _PASSIVE = re.compile(rf" (?:am|is|are|was|were|be|been|being) +(?:[a-z]+ly +)?(
 
 def _passive_sentences(ctx: Context) -> list[Sentence]:
     """The sentences (outside the title and glossary) with a passive verb, each once, in order."""
-    positions: dict[int, tuple[list[int], list[int]]] = {}  # paragraph -> (its sentences' numbers, their starts)
-    for position, sentence in enumerate(ctx.sentences):
-        numbers, starts = positions.setdefault(id(sentence.paragraph), ([], []))
-        numbers.append(position)
-        starts.append(sentence.start)
+    sentences = ctx.sentences
+    # each paragraph's first sentence (a paragraph's sentences are contiguous): made by a comprehension
+    # going backwards, so the first one wins, rather than a loop over every sentence with two lists each
+    first = {id(s.paragraph): n for n, s in zip(range(len(sentences) - 1, -1, -1), reversed(sentences), strict=True)}
     found: dict[int, Sentence] = {}
     for paragraph, index, match in ctx.matches(_PASSIVE, lower=True):
         if paragraph.section in ("title", "glossary") or match["p"] in _NOT_PASSIVE:
             continue
-        numbers, starts = positions.get(id(paragraph), ([], []))
-        at = bisect.bisect_right(starts, index) - 1  # the sentence starting at or before the match
-        if at >= 0:
-            found.setdefault(numbers[at], ctx.sentences[numbers[at]])
+        at, number = first.get(id(paragraph)), None
+        while at is not None and at < len(sentences) and sentences[at].paragraph is paragraph and \
+                sentences[at].start <= index:
+            number, at = at, at + 1  # the paragraph's last sentence starting at or before the match
+        if number is not None:
+            found.setdefault(number, sentences[number])
     return [found[k] for k in sorted(found)]
 
 
