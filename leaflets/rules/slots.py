@@ -17,6 +17,7 @@ from leaflets.rules.registry import Hit, rule
 
 if TYPE_CHECKING:
     from leaflets.rules.context import Context
+    from leaflets.slots import BrandSlots, Use
 
 # A brace followed by a letter anywhere in the file's text: without one there is no slot, and no
 # near miss, to find (JSON's own braces are followed by a quote, a space or a line end), so the
@@ -26,6 +27,22 @@ _MAYBE = re.compile(r"\{[ \t]*[A-Za-z]")
 
 def _none_here(ctx: Context) -> bool:
     return not _MAYBE.search(ctx.doc.text or "")
+
+
+def _uses_and_brands(ctx: Context) -> tuple[list[Use], list[BrandSlots], str]:
+    """The slots the text uses and the brands to check them against (LL001, LL003), or why the brands
+    cannot be read; nothing to check when the text has no slot."""
+    from leaflets.slots import known_brands, uses
+
+    if _none_here(ctx):
+        return [], [], ""
+    found = uses(ctx.data)
+    if not found:
+        return [], [], ""
+    try:
+        return found, known_brands(ctx.brands), ""
+    except ValueError as exc:  # the CLI checks --brand first; this is for a library caller
+        return found, [], str(exc)
 
 
 @rule("LL001", "slot-not-filled", Severity.ERROR,
@@ -43,17 +60,11 @@ def _none_here(ctx: Context) -> bool:
       good='Add the value to the brand: "slots": {"home_nursing": "your team will tell you whether a nurse '
            'will visit you at home."}, or per language: {"en": "…", "cy": "…"}.')
 def slot_not_filled(ctx: Context) -> Iterable[Hit]:
-    from leaflets.slots import known_brands, looked_at, uses
+    from leaflets.slots import looked_at
 
-    if _none_here(ctx):
-        return
-    found = uses(ctx.data)
-    if not found:
-        return
-    try:
-        brands = known_brands(ctx.brands)
-    except ValueError as exc:  # the CLI checks --brand first; this is for a library caller
-        yield Hit(found[0].pointer, f"the slots cannot be checked: {exc}", found[0].index)
+    found, brands, problem = _uses_and_brands(ctx)
+    if problem:
+        yield Hit(found[0].pointer, f"the slots cannot be checked: {problem}", found[0].index)
         return
     language = ctx.language or "en"
     for use in found:
@@ -112,17 +123,9 @@ def slot_name_malformed(ctx: Context) -> Iterable[Hit]:
       good='brand.json: "slots": {"ward_phone": "020 7946 0000"}')
 def slot_value_unfinished(ctx: Context) -> Iterable[Hit]:
     from leaflets.rules.data import phrases
-    from leaflets.slots import known_brands, uses, value_of
+    from leaflets.slots import value_of
 
-    if _none_here(ctx):
-        return
-    found = uses(ctx.data)
-    if not found:
-        return
-    try:
-        brands = known_brands(ctx.brands)
-    except ValueError:
-        return  # LL001 says why
+    found, brands, _problem = _uses_and_brands(ctx)  # a problem: LL001 says why
     language = ctx.language or "en"
     entries = phrases("placeholders").entries
     reported: set[tuple[str, str]] = set()
