@@ -211,7 +211,8 @@ def test_print_html_shows_placeholders_and_keeps_css_strings_plain(profile: str)
     assert "dcterms.modified" not in page  # no date to give
     css = page.split("<style>")[1].split("</style>")[0]
     # CSS strings carry no markup; the footer shortens a placeholder (shown whole in the page and the findings)
-    assert "<span" not in css and "Last reviewed 2026-13-45 [see findings]" in css
+    # (the footer's dates keep together with no-break spaces)
+    assert "<span" not in css and "Last reviewed 2026-13-45\u00a0[see\u00a0findings]" in css
     assert ".missing {" in css
     assert "<title>DRAFT: [wrong type: title is a number" in page
     valid = render_print(strict(sample()), load_brand("default"), profile=profile, draft=True)
