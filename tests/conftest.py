@@ -58,6 +58,27 @@ def copy_beside(source: Path, target: Path) -> None:
             shutil.copy(item, destination)
 
 
+def struct_elements(pdf: Any) -> list[tuple[Any, str]]:
+    """(structure element, its effective /Lang: its own, else the nearest ancestor's, else the document's)
+    of every element of a tagged PDF (pikepdf), depth first in reading order."""
+    import pikepdf
+
+    found: list[tuple[Any, str]] = []
+
+    def walk(node: Any, language: str) -> None:
+        if not isinstance(node, pikepdf.Dictionary) or node.get("/Type") in ("/MCR", "/OBJR"):
+            return  # a marked-content number, or a reference to content: not an element
+        language = str(node.get("/Lang", language))
+        if "/S" in node:
+            found.append((node, language))
+        kids = node.get("/K")
+        for kid in (list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+            walk(kid, language)
+
+    walk(pdf.Root.StructTreeRoot, str(pdf.Root.get("/Lang", "")))
+    return found
+
+
 def brand_copy(tmp_path: Path, change: Any = None, name: str = "shop") -> Path:
     """A copy of brands/default in ``tmp_path/name``; ``change(data)`` edits its brand.json first."""
     folder = tmp_path / name

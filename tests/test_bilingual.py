@@ -14,6 +14,7 @@ from typing import Any
 
 import pikepdf
 import pytest
+from conftest import ROOT, brand_copy, run_cli, struct_elements
 
 from leaflets import bilingual, content
 from leaflets.build import load_brand
@@ -23,7 +24,6 @@ from leaflets.incremental import request_key
 from leaflets.preflight.layout import Line, Word, _single_row, _tables
 from leaflets.render import bilingual as bilingual_html
 from leaflets.workers import Partner, RenderRequest, model_or_failure
-from tests.conftest import ROOT, brand_copy, run_cli
 
 PAIR = "spinal-fusion"
 ONE_LANGUAGE = "pars-defect-repair"  # shipped in English only
@@ -46,43 +46,6 @@ def _edit(path: Path, change: Any) -> None:
 def _words(text: str) -> set[str]:
     """Every run of letters (so "Sgil-effeithiau'r" broken at its hyphen still counts as whole)."""
     return set(re.findall(r"[^\W\d_]+", text))
-
-
-def _struct_lang(pdf: pikepdf.Pdf) -> list[tuple[str, str]]:
-    """(structure type, effective /Lang) of every structure element, in reading order."""
-    found: list[tuple[str, str]] = []
-    default = str(pdf.Root.get("/Lang", ""))
-
-    def walk(node: Any, language: str) -> None:
-        if not isinstance(node, pikepdf.Dictionary) or node.get("/Type") in ("/MCR", "/OBJR"):
-            return
-        language = str(node.get("/Lang", language))
-        if "/S" in node:
-            found.append((str(node.S), language))
-        kids = node.get("/K")
-        for kid in (list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
-            walk(kid, language)
-
-    walk(pdf.Root.StructTreeRoot, default)
-    return found
-
-
-def _struct_elements(pdf: pikepdf.Pdf) -> list[tuple[Any, str]]:
-    """(structure element, effective /Lang) of every structure element, in reading order."""
-    found: list[tuple[Any, str]] = []
-
-    def walk(node: Any, language: str) -> None:
-        if not isinstance(node, pikepdf.Dictionary) or node.get("/Type") in ("/MCR", "/OBJR"):
-            return
-        language = str(node.get("/Lang", language))
-        if "/S" in node:
-            found.append((node, language))
-        kids = node.get("/K")
-        for kid in (list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
-            walk(kid, language)
-
-    walk(pdf.Root.StructTreeRoot, str(pdf.Root.get("/Lang", "")))
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +111,7 @@ def test_every_passage_is_tagged_with_its_language(built, profile: str) -> None:
     assert result.code == 0, result
     with pikepdf.open(out / f"{PAIR}.cy-en.{profile}.pdf") as pdf:
         assert str(pdf.Root.Lang) == "cy"  # Welsh first
-        elements = _struct_lang(pdf)
+        elements = [(str(element.S), language) for element, language in struct_elements(pdf)]
     passages = [(kind, language) for kind, language in elements if kind in ("/P", "/H1", "/H2", "/LI", "/TD")]
     assert {language for _kind, language in passages} == {"cy", "en"}
     assert [language for kind, language in passages if kind == "/H1"] == ["cy", "en"]  # Welsh left, read first
@@ -314,7 +277,7 @@ def test_a_figure_prints_in_each_column_in_cmyk_sized_to_the_column(tmp_path: Pa
     assert result.code == 0, result
     path = out / f"{PAIR}.cy-en.print.pdf"
     with pikepdf.open(path) as pdf:  # tagged: each column's figure with its own alt text and language
-        figures = [(str(element.get("/Alt", "")), language) for element, language in _struct_elements(pdf)
+        figures = [(str(element.get("/Alt", "")), language) for element, language in struct_elements(pdf)
                    if element.S == "/Figure"]
     assert {(alt, language) for language, alt in alts.items()} <= set(figures), figures  # and the logo
     preflight = run_cli("preflight", path)  # CMYK only, fonts, bleed, and the layout check (no overlap)

@@ -22,7 +22,7 @@ from typing import Any
 
 import pikepdf
 import pytest
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, run_cli, struct_elements
 from PIL import Image, ImageDraw
 
 from leaflets import figures
@@ -332,15 +332,7 @@ def test_svg_diagram_prints_in_cmyk_only(tmp_path: Path) -> None:
 def test_screen_pdf_tags_each_figure_with_alt_and_caption(built: dict[str, Path]) -> None:
     data = (built["out"] / "pars-defect-repair.en.screen.pdf").read_bytes()
     with pikepdf.open(io.BytesIO(data)) as document:
-        elements = []
-        stack: list[Any] = [document.Root.StructTreeRoot.K]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, pikepdf.Array):
-                stack.extend(node)
-            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-                elements.append(node)
-                stack.append(node.get("/K"))
+        elements = [element for element, _language in struct_elements(document)]
         alts = [str(e.Alt) for e in elements if e.S == "/Figure" and "/Alt" in e]
         captions = [e for e in elements if e.S == "/Caption"]
     assert PHOTO_ALT in alts and any(alt.startswith("A drawing of one bone of the lower back") for alt in alts), alts

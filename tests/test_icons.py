@@ -17,11 +17,11 @@ from typing import Any
 
 import pikepdf
 import pytest
+from conftest import ROOT, run_cli, struct_elements
 
 from leaflets.brand import contrast, load_brand
 from leaflets.model import Frequency
 from leaflets.render import icons
-from tests.conftest import ROOT, run_cli
 
 CEMENT = "cement-augmented-spinal-surgery"
 CEMENT_ALT = "Picture: this happens in 5 of every 100 operations, may happen in 5 more, and not in the other 90."
@@ -234,23 +234,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _elements(document: pikepdf.Pdf) -> list[Any]:
-    found, stack = [], [document.Root.StructTreeRoot.K]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, pikepdf.Array):
-            stack.extend(node)
-        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            found.append(node)
-            stack.append(node.get("/K"))
-    return found
-
-
 @pytest.mark.slow
 def test_screen_pdf_tags_the_array_as_a_figure_with_its_alt_text_about_34_mm_wide(built: Path) -> None:
     with pikepdf.open(built / f"{CEMENT}.en.screen.pdf") as document:
-        figures = [e for e in _elements(document) if e.S == "/Figure" and str(e.get("/Alt", "")) == CEMENT_ALT]
-        assert len(figures) == 1, [str(e.get("/Alt")) for e in _elements(document) if e.S == "/Figure"]
+        tagged = [e for e, _language in struct_elements(document) if e.S == "/Figure"]
+        figures = [e for e in tagged if str(e.get("/Alt", "")) == CEMENT_ALT]
+        assert len(figures) == 1, [str(e.get("/Alt")) for e in tagged]
         x0, _, x1, _ = (float(v) for v in figures[0].A.BBox)
     width_mm = (x1 - x0) * 25.4 / 96  # WeasyPrint writes the layout BBox in CSS pixels
     assert abs(width_mm - icons.PRINT_MM) < 0.5, width_mm
