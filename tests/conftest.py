@@ -58,6 +58,21 @@ def copy_beside(source: Path, target: Path) -> None:
             shutil.copy(item, destination)
 
 
+def lone_copy(source: Path, folder: Path, change: Any = None, target: Path | None = None) -> Path:
+    """A copy of the shipped leaflet ``source`` on its own at ``folder/<id>/<language>.json`` (or
+    ``target``), after ``change(data)``: without the related leaflets it names, which are not beside it
+    (LM010), and with what lies beside it (its figure files, its sources' copies)."""
+    data = json.loads(source.read_text(encoding="utf-8"))
+    data.pop("further_information", None)
+    if change is not None:
+        change(data)
+    path = target or folder / str(data["id"]) / f"{data['language']}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    copy_beside(source, path)
+    return path
+
+
 def struct_elements(pdf: Any) -> list[tuple[Any, str]]:
     """(structure element, its effective /Lang: its own, else the nearest ancestor's, else the document's)
     of every element of a tagged PDF (pikepdf), depth first in reading order."""

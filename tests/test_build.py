@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import ROOT, copy_beside, run_cli
+from conftest import ROOT, lone_copy, run_cli
 
 from leaflets.i18n import interface
 
@@ -28,15 +28,7 @@ BAND_MESSAGE = "Not yet approved for patient use"  # the catalogue's message: We
 
 
 def copy_leaflet(folder: Path, change=None, name: str = "pars-defect-repair") -> Path:
-    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    data.pop("further_information")  # alone in its folder: the leaflets it names are not beside it (LM010)
-    if change:
-        change(data)
-    path = folder / data["id"] / f"{data['language']}.json" if name == "pars-defect-repair" else folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    copy_beside(SHIPPED, path)
-    return path
+    return lone_copy(SHIPPED, folder, change, target=None if name == "pars-defect-repair" else folder / name)
 
 
 def pdf_text(path: Path, page: int | None = None) -> str:

@@ -11,21 +11,13 @@ from urllib.parse import unquote, urlparse
 
 import pikepdf
 import pytest
-from conftest import ROOT, copy_beside, run_cli
+from conftest import ROOT, lone_copy, run_cli
 
 SHIPPED = ROOT / "content" / "pars-defect-repair" / "en.json"
 
 
 def leaflet(folder: Path, edit=None) -> Path:
-    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    data.pop("further_information")  # alone in its folder: the leaflets it names are not beside it (LM010)
-    if edit:
-        edit(data)
-    path = folder / data["id"] / "en.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    copy_beside(SHIPPED, path)
-    return path
+    return lone_copy(SHIPPED, folder, edit)
 
 
 def opened_files(stdout: str) -> list[Path]:

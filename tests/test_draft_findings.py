@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import tinyhtml5
-from conftest import ROOT, copy_beside, run_cli
+from conftest import ROOT, lone_copy, run_cli
 
 from leaflets import incremental
 from leaflets.model import Leaflet
@@ -31,15 +31,7 @@ MARKED = {
 
 
 def write_leaflet(folder: Path, change: Any = None) -> Path:
-    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    data.pop("further_information")  # alone in its folder: the leaflets it names are not beside it (LM010)
-    if change is not None:
-        change(data)
-    path = folder / data["id"] / "en.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    copy_beside(SHIPPED, path)
-    return path
+    return lone_copy(SHIPPED, folder, change)
 
 
 def with_errors(data: dict[str, Any]) -> None:
