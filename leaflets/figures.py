@@ -329,10 +329,3 @@ def svg_for_print(image: FigureImage, profile: bytes) -> str:
 
     black = cmyk_colour("#000000", profile)
     return clean_svg(parse_svg(image.data, "a figure"), "figure", press, cmyk=True, black=black, noun="a figure")
-
-
-def data_uri(data: bytes | str, mime: str) -> str:
-    import base64
-
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"

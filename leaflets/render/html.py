@@ -47,7 +47,7 @@ from leaflets.brand import BLACK, WHITE, Brand
 from leaflets.further import language_in
 from leaflets.i18n import N_, Interface, interface
 from leaflets.model import Leaflet, locale_for, plain_text
-from leaflets.render import icons
+from leaflets.render import data_uri, icons
 from leaflets.render.marks import NO_MARKS_NOTES, DraftFinding, Listed, Marks, mark
 from leaflets.statements import resolve as resolve_statements
 
@@ -230,11 +230,6 @@ def csp(css: str, figures: bool = False) -> Markup:
                   "base-uri 'none'; form-action 'none'")
 
 
-def data_uri(data: bytes | str, mime: str) -> str:
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
-
-
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -301,7 +296,7 @@ def figure_view(context: Any, figure: Any) -> FigureView:
     if profile is None:  # the web page: width and height give the browser the aspect ratio before it loads
         width = round(image.width * figures.CSS_PPI / image.ppi) if image.kind != "svg" else image.width
         height = round(image.height * figures.CSS_PPI / image.ppi) if image.kind != "svg" else image.height
-        return {"src": figures.data_uri(image.data, image.mime), "width": width, "height": height, "style": "",
+        return {"src": data_uri(image.data, image.mime), "width": width, "height": height, "style": "",
                 "ppi": 0.0}
     brand, paper_width = context.get("brand"), context.get("page_width_mm")
     if brand is None or paper_width is None:  # a page built from macros alone must pass them (render.bilingual does)
@@ -311,7 +306,7 @@ def figure_view(context: Any, figure: Any) -> FigureView:
     column = context.get("column_mm") or column_mm(paper_width)  # a bilingual page's column is narrower
     if image.kind == "svg":  # a drawing scales without loss: as wide as the column, up to SVG_MAX_MM
         data = figures.svg_for_print(image, figures.print_profile(brand)) if cmyk else image.data
-        return {"src": figures.data_uri(data, image.mime), "width": 0, "height": 0,
+        return {"src": data_uri(data, image.mime), "width": 0, "height": 0,
                 "style": f"width: {min(column, SVG_MAX_MM)}mm", "ppi": 0.0}
     place = figures.placement(image, column)
     width_mm, ppi = place.width_mm, place.ppi
@@ -321,9 +316,9 @@ def figure_view(context: Any, figure: Any) -> FigureView:
         width_mm = round(image.width / figures.MIN_PRINT_PPI * figures.MM_PER_INCH, 2)
         ppi = float(figures.MIN_PRINT_PPI)
     if cmyk:
-        src = figures.data_uri(figures.cmyk_jpeg(image, figures.print_profile(brand)), "image/jpeg")
+        src = data_uri(figures.cmyk_jpeg(image, figures.print_profile(brand)), "image/jpeg")
     else:
-        src = figures.data_uri(image.data, image.mime)
+        src = data_uri(image.data, image.mime)
     return {"src": src, "width": 0, "height": 0, "style": f"width: {width_mm}mm", "ppi": ppi}
 
 

@@ -38,7 +38,6 @@ words of the leaflet's language: "Picture: this happens in 5 of every 100 people
 
 from __future__ import annotations
 
-import base64
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -48,6 +47,7 @@ import jinja2
 from markupsafe import Markup
 
 from leaflets.i18n import N_, interface
+from leaflets.render import data_uri
 from leaflets.wording import format_count
 
 Shape = Literal["person", "circle"]
@@ -228,10 +228,6 @@ class IconView(TypedDict):
     key: list[tuple[str, str]]
 
 
-def data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
 @jinja2.pass_context
 def icon_view(context: Any, frequency: Any, leaflet: Any) -> IconView | None:
     """The array of ``frequency`` for this output, or None when it gets none (:func:`plan`). The output
@@ -243,7 +239,7 @@ def icon_view(context: Any, frequency: Any, leaflet: Any) -> IconView | None:
         return None
     ink, paper = colours(context["brand"], context.get("profile"))
     right_to_left = getattr(leaflet, "direction", "ltr") == "rtl"
-    return {"src": data_uri(array_svg(icon_plan, ink, paper, right_to_left=right_to_left)),
+    return {"src": data_uri(array_svg(icon_plan, ink, paper, right_to_left=right_to_left), "image/svg+xml"),
             "alt": alt_text(icon_plan, leaflet.language),
             "key": [(f"{icon_plan.shape}-{state}", KEY[state]) for state in icon_plan.states()]}
 
@@ -262,6 +258,6 @@ def key_css(brand: Any, profile: str | None) -> Markup:
     rules = []
     for shape in ("person", "circle"):
         for state in KEY:
-            uri = data_uri(key_svg(state, shape, ink, paper))  # type: ignore[arg-type]
+            uri = data_uri(key_svg(state, shape, ink, paper), "image/svg+xml")  # type: ignore[arg-type]
             rules.append(f'.icon-key .mark.{shape}-{state} {{ background-image: url("{uri}"); }}')
     return Markup("\n".join(rules))
