@@ -63,6 +63,7 @@ class Document:
     data: Any = None
     findings: list[Finding] = field(default_factory=list)
     _scan: Scan | None = field(default=None, repr=False)
+    _locator: Locator | None = field(default=None, repr=False)
 
     @property
     def usable(self) -> bool:
@@ -74,14 +75,22 @@ class Document:
             self._scan = Scan(self.text)
         return self._scan
 
+    @property
+    def locator(self) -> Locator:
+        if self._locator is None:
+            self._locator = Locator(self.text)
+        return self._locator
+
     def position(self, pointer: str) -> tuple[int, int]:
         """Line and column (1-based) of the key holding ``pointer``, or of its nearest ancestor."""
-        positions = self.scan.positions
-        while pointer:
-            if pointer in positions:
-                return positions[pointer]
-            pointer = pointer.rsplit("/", 1)[0]
-        return positions.get("", (1, 1))
+        if self._scan is not None:  # scanned already (a duplicate key or NaN was looked for): every place is known
+            positions = self._scan.positions
+            while pointer:
+                if pointer in positions:
+                    return positions[pointer]
+                pointer = pointer.rsplit("/", 1)[0]
+            return positions.get("", (1, 1))
+        return self.locator.position(pointer)
 
     def finding(self, code: str, message: str, pointer: str = "", *, severity: Severity = Severity.ERROR,
                 rule: str = "", hint: str = "", line: int | None = None, column: int | None = None) -> Finding:
@@ -187,6 +196,103 @@ class Scan:
                 self.not_numbers.append((pointer, self.line_col(offset)))
             elif kind == "open":
                 stack.append(["obj" if match.group("open") == "{" else "arr", pointer, 0, None, {}])
+
+
+class Locator:
+    """The place of one JSON pointer, found by walking down to it rather than scanning the whole text.
+
+    A rule's findings name a few places of a leaflet; ``Scan`` works out every place (hundreds) in a
+    Python loop over every token. This walks the pointer's path only: at each level it steps over the
+    members or items before the one it wants with json's own scanner (``scan_once``, in C), so a
+    sibling holding the whole "risks" list costs one C call. Every key and item passed on the way is
+    remembered, so the next finding in the same place starts where this one left off.
+
+    The places are those ``Scan`` gives (a member at its key's opening quote, an item at its value,
+    the first of two duplicate keys, the nearest ancestor for a pointer that is not there): a test
+    compares the two on every pointer of every fixture."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        start = _after_space(text, 0)
+        # pointer -> (offset of its place, offset of its value); the root's place is line 1, column 1
+        self._known: dict[str, tuple[int, int]] = {"": (0, start)}
+        self._walked: set[str] = set()  # containers whose members are all in _known
+        self._line_starts: list[int] | None = None
+        self._counted = 0
+        self._lf_only = "\r" not in text  # CR and CRLF line ends need LINE_BREAK's table
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        if self._line_starts is None:
+            self._counted += 1
+            if self._counted <= 32 and self._lf_only:  # a few places: counted in C, no table of every line
+                return self.text.count("\n", 0, offset) + 1, offset - self.text.rfind("\n", 0, offset)
+            self._line_starts = [0] + [m.end() for m in LINE_BREAK.finditer(self.text)]  # many: each one bisected
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def offset(self, pointer: str) -> int:
+        """Offset of ``pointer``'s place in the text, or of its nearest ancestor's."""
+        return self._find(pointer)[0]
+
+    def value_offset(self, pointer: str) -> int | None:
+        """Offset where ``pointer``'s value starts, or None when the pointer is not in the text."""
+        self._find(pointer)
+        known = self._known.get(pointer)
+        return known[1] if known else None
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        return self.line_col(self._find(pointer)[0])
+
+    def _find(self, pointer: str) -> tuple[int, int]:
+        known = self._known.get(pointer)
+        if known is not None:
+            return known
+        parent, _, _last = pointer.rpartition("/")
+        place = self._find(parent) if pointer else self._known[""]
+        if parent in self._known and parent not in self._walked:
+            self._walk(parent, self._known[parent][1])
+        return self._known.get(pointer) or place
+
+    def _walk(self, pointer: str, start: int) -> None:
+        """Record the place and value offset of every member or item of the container at ``start``."""
+        self._walked.add(pointer)
+        text, known, scan_once, space = self.text, self._known, _SCAN_ONCE, _after_space
+        opening = text[start:start + 1]
+        if opening not in ("{", "["):
+            return
+        index = space(text, start + 1)
+        if text.startswith("}" if opening == "{" else "]", index):
+            return
+        item = 0
+        try:
+            while True:
+                if opening == "{":
+                    key, after = _SCANSTRING(text, index + 1)
+                    value = space(text, space(text, after) + 1)  # past the colon
+                    child = pointer + "/" + (pointer_escape(key) if "~" in key or "/" in key else key)
+                    known.setdefault(child, (index, value))  # the first of two duplicate keys, as Scan
+                else:
+                    value = index
+                    known[pointer + "/" + str(item)] = (value, value)
+                    item += 1
+                _ignored, end = scan_once(text, value)
+                index = space(text, end)
+                if text[index] != ",":
+                    return
+                index = space(text, index + 1)
+        except (StopIteration, ValueError, IndexError):  # text json.loads accepted; only a broken one stops here
+            return
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_SCAN_ONCE = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner: (value, end offset)
+_SCANSTRING = json.decoder.scanstring  # type: ignore[attr-defined]  # in C: (decoded string, offset after it)
+
+
+def _after_space(text: str, index: int) -> int:
+    """The first offset at or after ``index`` that is not JSON white space."""
+    match = _SPACE.match(text, index)
+    return match.end() if match else index
 
 
 # --- loading -----------------------------------------------------------------------------------

@@ -268,6 +268,30 @@ def test_position_counts_escapes_as_one_character():
     assert text[column - 1 : column + 3] == "TODO"
 
 
+_ODD_JSON = ['{"a~b": {"c/d": [1, {"e": "\\"x\\""}], "": []}, "f": {}, "g": [[], [{}]], "a~b": {"c/d": 3}}',
+             '\r\n  {\r"k"\t:\n[ "v" ,\r\n{"\\u00e9": null} ] }\n', '{}', '[1, [2, {"x": [3]}]]']
+
+
+@pytest.mark.parametrize("source", sorted(ROOT.glob("content/*/*.json")) + sorted(FIXTURES.glob("corpus*/*/en.json"))
+                         + sorted(FIXTURES.glob("validate/**/*.json")) + list(range(len(_ODD_JSON))))
+def test_the_walking_locator_finds_every_place_the_full_scan_does(source):
+    """Rules place their findings with content.Locator, which walks down to one pointer; Scan works out
+    every place. Both must agree on every pointer of every file (and on pointers that are not there:
+    the nearest ancestor), including duplicate keys, escaped keys, CR line ends and empty containers."""
+    text = _ODD_JSON[source] if isinstance(source, int) else source.read_text(encoding="utf-8", errors="replace")
+    scan, locator = content.Scan(text), content.Locator(text)
+    pointers = list(scan.positions) + [p + "/missing/0" for p in scan.positions] + ["/no", "/0/0/9"]
+    expected = {}
+    for pointer in pointers:
+        probe = pointer
+        while probe and probe not in scan.positions:
+            probe = probe.rsplit("/", 1)[0]
+        expected[pointer] = scan.positions.get(probe, (1, 1))
+    for order in (pointers, pointers[::-1]):  # what the locator remembers must not depend on the order asked
+        locator = content.Locator(text)
+        assert {p: locator.position(p) for p in order} == expected
+
+
 # --- the seeds and the shipped leaflets -------------------------------------------------------------
 
 SEED_CASES = json.loads((FIXTURES / "rules" / "seeds.json").read_text(encoding="utf-8"))

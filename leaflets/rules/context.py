@@ -272,40 +272,17 @@ class Context:
 
     def position(self, pointer: str, index: int | None = None) -> tuple[int, int]:
         """Line and column of ``pointer``'s value; with ``index``, of that character inside the string."""
-        line, column = self.doc.position(pointer)
-        if index is None or not self.doc.text or not isinstance(self.get(pointer), str):
-            return line, column
-        scan = self.doc.scan
-        offset = scan._line_starts[line - 1] + column - 1
-        text = self.doc.text
-        if not _is_array_item(pointer, self.data):  # the position is the key's; step over it to the value
-            match = _MEMBER.match(text, offset)
-            if not match:
-                return line, column
-            offset = match.end()
-        if offset >= len(text) or text[offset] != '"':
-            return line, column
+        doc = self.doc
+        if index is None or not doc.text or not isinstance(self.get(pointer), str):
+            return doc.position(pointer)
+        locator, text = doc.locator, doc.text
+        offset = locator.value_offset(pointer)  # the string's opening quote
+        if offset is None or offset >= len(text) or text[offset] != '"':
+            return doc.position(pointer)
         escapes = self._escapes.get(offset)
         if escapes is None:  # indexed once per string: a field with thousands of findings stays linear
             escapes = self._escapes[offset] = _escapes(text, offset + 1)
-        return scan.line_col(_raw_offset(offset + 1, index, escapes))
-
-
-_MEMBER = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"\s*:\s*')  # runs between escapes: no alternation per character
-
-
-def _is_array_item(pointer: str, data: Any) -> bool:
-    parent, _, last = pointer.rpartition("/")
-    holder: Any = data
-    for raw in parent.split("/")[1:]:
-        token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(holder, dict):
-            holder = holder.get(token)
-        elif isinstance(holder, list) and token.isdigit() and int(token) < len(holder):
-            holder = holder[int(token)]
-        else:
-            return False
-    return isinstance(holder, list) and last.isdigit()
+        return locator.line_col(_raw_offset(offset + 1, index, escapes))
 
 
 # One decoded character each: a surrogate pair, any other \\uXXXX, a two-character escape.
