@@ -21,6 +21,7 @@ from leaflets.content import Document, pointer_escape
 NOT_PROSE = {"$schema", "id", "language", "version", "status", "last_reviewed", "next_review", "approval",
              "authors", "sources", "suppressions", "band", "kind", "phone", "email", "web", "url", "accessed",
              "known", "rate", "no_treatment", "family", "not_applicable_risks",
+             "group",  # a risk's group: one of three enum words ("anaesthetic"), a heading the template words
              "file",  # a figure's image file name (leaflets.rules.figures)
              "cite"}  # a figure's source and quoted passage: the source's words, not the leaflet's (LN008-LN012)
 
@@ -29,7 +30,16 @@ SECTIONS = ["title", "summary", "department", "condition", "procedure", "benefit
             "on_the_day", "risks", "recovery", "urgent_help", "questions", "glossary", "further_information", "contact",
             "statements", "disclaimer"]
 
-_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“(‘]?[A-Z0-9])")  # no lookbehind: scanning stays fast
+# A sentence ends at ".", "!" or "?" before a space and a capital, a digit or an opening quote or bracket;
+# and before a capital with no space at all when two lower-case letters come before the mark: "15
+# minutes.You lie on a couch" is two sentences to a reader (LH003 reports the missing space). Not in an
+# address or a name: the capital's word may not run on into "@", "/", "'", "-" or ".x" (John.Smith@nhs.net,
+# www.Example.nhs.uk/Leaflets), and "Dr.Jones", "J.R.Jones" have no two lower-case letters before the dot
+# ("Mrs.Smith" is matched, then dropped as an abbreviation like "Mrs. Smith"). The pattern still starts with
+# the mark, and the second branch looks ahead before it looks behind, so at a mark followed by a space or
+# the end of the text it fails at once.
+_SENTENCE_END = re.compile(r"[.!?](?:[\"”’)]*\s+(?=[\"“(‘]?[A-Z0-9])"
+                           r"|(?=[A-Z][a-z]*(?![\w@/’'-]|\.\w))(?<=[a-z]{2}.))")
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "st", "no", "approx", "vs"})
 NOT_IN_WORDS = str.maketrans({c: " " for c in '.,;:!?"“”‘()[]{}/\\%&*+=<>|^~`@#$…–—'})
 # The same as one character class: re.sub with it is twice as fast as str.translate on leaflet text,
