@@ -215,11 +215,19 @@ _SUB_OUTCOME = re.compile(r"\b(?:rarer|commoner|more\s+common|less\s+common|more
                           re.IGNORECASE)
 
 
+# "the operation stops the pain and infections it was causing in about 95% of people": a figure for how
+# often the treatment works, in a sentence that names the risk only as what the operation ends
+_BENEFIT = re.compile(r"\b(?:stops?|stopped|relieve[sd]?|prevents?|prevented|cures?|cured|clears?\s+up|"
+                      r"gets?\s+rid\s+of|free\s+(?:of|from))\b", re.IGNORECASE)
+
+
 @rule("LN004", "inconsistent-risk-figure", Severity.ERROR, "A risk is given two figures that disagree.",
       what="A figure written in a risk's own text, or in a sentence elsewhere that names the risk, that does not "
            "agree with the risk's `frequency.rate` (\"about\" figures are allowed half again either way); and two "
            "risks with the same name and different rates. Sentences about a part of the risk (\"serious\", "
-           "\"rarer\", \"of these\", \"symptoms\") are left alone: they give a figure for a narrower outcome.",
+           "\"rarer\", \"of these\", \"symptoms\") are left alone: they give a figure for a narrower outcome; so are "
+           "sentences outside the risks that name it as what the operation stops, relieves or prevents (\"stops the "
+           "infections in 95 in 100 people\"): the figure there is how often the treatment works.",
       why="When a leaflet says \"less than 1 in 100\" in one place and \"1 in 20\" in another, the patient cannot "
           "know which is true, and the consent they give rests on one of them.",
       bad='risk "Infection" with rate "less-than 1" and a description saying "Infection happens in about 1 in 20 '
@@ -245,6 +253,8 @@ def inconsistent_risk_figure(ctx: Context) -> Iterable[Hit]:
                 continue
             if _SUB_OUTCOME.search(sentence.text):
                 continue  # "serious infections are rarer, under 1 in 1,000": a figure for part of the risk
+            if not inside and _BENEFIT.search(sentence.text):
+                continue  # "stops the infections it was causing in 95 in 100": how often the operation works
             for other in found:
                 if not other.overlaps(figure):
                     yield Hit(sentence.paragraph.pointer, f"{quoted(other.text)} disagrees with the rate given for "
@@ -264,7 +274,7 @@ FREQUENCY_WORDS: dict[str, frozenset[str]] = {
     "seldom": frozenset({"very rare", "rare", "uncommon"}),
     "unusual": frozenset({"very rare", "rare", "uncommon"}),
     "very occasionally": frozenset({"very rare", "rare", "uncommon"}),
-    "uncommon": frozenset({"rare", "uncommon", "common"}),
+    "uncommon": frozenset({"rare", "uncommon"}),  # never common: it says "not common" (LN005's what)
     "occasionally": frozenset({"rare", "uncommon", "common"}),
     "common": frozenset({"common", "very common"}),
     "commonly": frozenset({"common", "very common"}),
@@ -280,6 +290,10 @@ _COMPARED = re.compile(r"(?:\b(?:less|more|most|least|not|no|how|as|fairly\s+un)
 _WHERE_AFTER = re.compile(r"^\s+(?:in|on|at|around|near|inside|under|behind|from|by|with|because|due)\b",
                           re.IGNORECASE)
 _COMPARED_AFTER = re.compile(r"^\s+(?:than|as|in\s+(?:people|those|men|women|children|smokers))\b", re.IGNORECASE)
+# "rarely needs an operation", "occasionally leads to a scar": how often a consequence or a treatment
+# follows, once the risk has happened; "rarely happens" and "is rare" stay the risk's own frequency
+_CONSEQUENCE_AFTER = re.compile(r"^\s+(?:needs?|needed|requires?|required|leads?\s+to|results?\s+in|causes?|"
+                                r"lasts?|turns?\s+into|goes\s+on\s+to)\b", re.IGNORECASE)
 
 
 def _risk_sentences(ctx: Context, pointer: str) -> list[Sentence]:
@@ -324,6 +338,8 @@ def frequency_words(sentence: Sentence) -> Iterator[tuple[str, re.Match[str]]]:
             continue
         if text[:match.start()].rstrip().endswith(",") and text[match.end():].lstrip().startswith(","):
             continue  # "a clot can form and, rarely, travel to the lungs": how often a further step happens
+        if _CONSEQUENCE_AFTER.match(text[match.end():]):
+            continue  # "a haematoma rarely needs an operation": how often the treatment is needed
         if match["w"].lower() in ("often", "commonly", "frequently") and _WHERE_AFTER.match(text[match.end():]):
             continue  # "a clot forms in a deep vein, often in the leg": where, not how often
         yield " ".join(match["w"].lower().split()), match
@@ -333,9 +349,14 @@ def frequency_words(sentence: Sentence) -> Iterator[tuple[str, re.Match[str]]]:
       "A risk's text calls it rare or common when its figure says otherwise.",
       what="Frequency words (\"very rare\", \"rarely\", \"uncommon\", \"occasionally\", \"common\", \"often\") "
            "anywhere in a risk's name, description or management that do not fit the band of the risk's own figure "
-           "(as LN001 defines the bands). Sentences that give a figure of their own are LN001's and LN004's; "
-           "comparisons (\"less common\", \"more often than\") and sentences about part of the risk (\"serious\", "
-           "\"permanent\") are left alone.",
+           "(as LN001 defines the bands). Everyday words are looser than the bands, so a word may stand for the "
+           "band next to its own where everyday English uses it so (\"rare\" for an uncommon risk, "
+           "\"occasionally\" for a common one), but never for a band its own name denies: \"uncommon\" says "
+           "\"not common\", so a risk of 1 in 100 or more is never uncommon, as in medicines information (at most "
+           "1 in 100). Sentences that give a figure of their own are LN001's and LN004's; "
+           "comparisons (\"less common\", \"more often than\"), sentences about part of the risk (\"serious\", "
+           "\"permanent\") and words for how often a consequence follows (\"rarely needs an operation\", "
+           "\"occasionally leads to a scar\") are left alone.",
       why="Patients remember the word, not the number. \"This is very rare\" next to a risk of 1 in 10 tells them "
           "the opposite of the figure, and they consent on the word.",
       bad='risk with "rate": {"kind": "about", "percent": 10} and the description "This is very rare."',

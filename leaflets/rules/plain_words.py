@@ -21,11 +21,15 @@ from leaflets.rules.registry import Hit, rule
 
 class Term:
     def __init__(self, term: str, forms: list[str], plain: str, everyday_after: list[str] | None = None,
-                 explained_by: list[str] | None = None) -> None:
+                 explained_by: list[str] | None = None, explained_before: list[str] | None = None) -> None:
         self.term, self.plain = term, plain
         # words that, later in the sentence of first use, give the meaning ("a pre-assessment
         # appointment a few weeks before": an appointment before the operation)
         self.explained_by = tuple(w.lower() for w in explained_by or [])
+        # words that give it in the sentence before, in the same paragraph ("done while you are asleep.
+        # ... the risks of an anaesthetic"); a separate list, because "before" explains pre-assessment
+        # only beside it ("not to eat before the operation. ... your pre-assessment visit" does not)
+        self.explained_before = tuple(w.lower() for w in explained_before or [])
         self.forms = [term, *forms]
         self.everyday_after = tuple(f"{w.lower()} " for w in everyday_after or [])
         self.lower_forms = [f.lower() for f in self.forms]
@@ -78,7 +82,8 @@ def _jargon_candidates(ctx: Context) -> list[Term]:
 @functools.cache
 def jargon() -> list[Term]:
     return [Term(str(t["term"]), [str(f) for f in t.get("forms", [])], str(t.get("plain", "")),
-                 [str(w) for w in t.get("everyday_after", [])], [str(w) for w in t.get("explained_by", [])])
+                 [str(w) for w in t.get("everyday_after", [])], [str(w) for w in t.get("explained_by", [])],
+                 [str(w) for w in t.get("explained_before", [])])
             for t in load("jargon").get("term", []) if isinstance(t, dict) and "term" in t]
 
 
@@ -93,6 +98,10 @@ _CALLED_BEFORE = re.compile(r"(?:\bcalled|\bcalls?\s+(?:this|it|them|these)|\bkn
 _EXPLAINED_AFTER = re.compile(r"^[\"”’']?(?:\s*\(|\s*,\s*(?:which|that|or|meaning|an?|the|where|when)\b|"
                               r"\s+(?:which|where)\b|\s+(?:is|are|means)\s+"
                               r"(?:an?|the|when|where|what|how|medicine|a\s+\w+)\b|\s*[–—:]\s|\s+-\s)", re.IGNORECASE)
+# an example, after the term or the one noun it qualifies: "anti-inflammatory tablets such as ibuprofen", "an
+# anticoagulant, such as warfarin"; it explains only when it is not jargon too ("procedures such as laminectomy")
+_EXAMPLE_AFTER = re.compile(r"^[\"”’']?(?:\s+[a-z]+)?,?\s+such\s+as\s+(?:an?\s+|the\s+)?(?P<example>[a-z][\w-]*)",
+                            re.IGNORECASE)
 _EXPLAINED_NEXT = re.compile(r"^(?:This|These|That|It|They)\s+(?:is|are|means|mean|was)\b")
 
 
@@ -106,6 +115,9 @@ def _explained(sentences: list[Sentence], position: int, start: int, end: int) -
     before, after = sentence.text[:start], sentence.text[end:]
     if _CALLED_BEFORE.search(before) or _EXPLAINED_AFTER.search(after):
         return True
+    example = _EXAMPLE_AFTER.match(after)
+    if example and example["example"].lower() not in _jargon_index():
+        return True
     following = sentences[position + 1] if position + 1 < len(sentences) else None
     return bool(following and following.paragraph is sentence.paragraph and _EXPLAINED_NEXT.match(following.text))
 
@@ -115,10 +127,13 @@ def _explained(sentences: list[Sentence], position: int, start: int, end: int) -
            "explained where they are first used in running text, headings such as a risk's name skipped "
            "(\"... This is called a DVT.\", \"an incision (a cut)\", "
            "\"stenosis, which means narrowing\", \"a condition known as 'deep vein thrombosis'\" with straight or "
-           "curly quotes, \"a nerve block, where you are awake but numb\", \"an analgesic which eases pain\"; "
+           "curly quotes, \"a nerve block, where you are awake but numb\", \"an analgesic which eases pain\", "
+           "an example the reader knows: \"anti-inflammatory tablets such as ibuprofen\"; "
            "for a few terms, a word later in the sentence that gives the meaning: \"a pre-assessment appointment "
-           "a few weeks before\", the term's `explained_by` in the list). A term in curly single quotes "
-           "(‘laparoscopic’) is found like any other.",
+           "a few weeks before\", \"a local anaesthetic ... to numb it\", the term's `explained_by` in the list, "
+           "or in the sentence before, in the same paragraph: \"done while you are asleep. ... the risks of an "
+           "anaesthetic\", its `explained_before`). A term in curly single quotes (‘laparoscopic’) is found like "
+           "any other. Everyday words of the body (tendon, cartilage) are not in the list.",
       why="A patient who does not know a word cannot weigh a risk that uses it. Explaining it at first use, or in "
           "the glossary, costs a line and saves a phone call or a wrong decision.",
       bad="There is a small risk of spondylolisthesis after the operation.",
@@ -163,8 +178,7 @@ def _jargon_checked(ctx: Context) -> Iterator[tuple[Term, Hit | None]]:
             continue
         position, match = first
         if _explained(sentences, position, match.start(), match.end()) or \
-                (term.explained_by and any(w in sentences[position].text[match.end():].lower()
-                                           for w in term.explained_by)):
+                _explained_by(term, sentences, position, match.end()):
             yield term, None
             continue
         sentence = sentences[position]
@@ -177,6 +191,22 @@ def _jargon_checked(ctx: Context) -> Iterator[tuple[Term, Hit | None]]:
     for (term, hit), (pointer, start, end) in zip(found, spans, strict=True):
         if not any(p == pointer and s <= start and end <= e and (s, e) != (start, end) for p, s, e in spans):
             yield term, hit
+
+
+def _explained_by(term: Term, sentences: list[Sentence], position: int, end: int) -> bool:
+    """One of the term's ``explained_by`` words is later in the sentence of first use ("a local
+    anaesthetic ... to numb it"), or one of its ``explained_before`` words is in the sentence before
+    it in the same paragraph ("The test can be done while you are asleep. ... the risks of an
+    anaesthetic")."""
+    if not (term.explained_by or term.explained_before):
+        return False  # most terms
+    sentence = sentences[position]
+    after = sentence.text[end:].lower()
+    if any(w in after for w in term.explained_by):
+        return True
+    before = sentences[position - 1] if position else None
+    return bool(before and before.paragraph is sentence.paragraph and term.explained_before and
+                any(w in before.text.lower() for w in term.explained_before))
 
 
 def _first_use(term: Term, ctx: Context, sentences: list[Sentence],
