@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -14,7 +15,7 @@ from leaflets.content import pointer_escape
 from leaflets.findings import Severity
 from leaflets.rules.claims import phrase_hits
 from leaflets.rules.context import Context, quoted
-from leaflets.rules.data import load, phrases
+from leaflets.rules.data import Entry, load, phrases
 from leaflets.rules.registry import Hit, rule
 
 
@@ -30,12 +31,15 @@ from leaflets.rules.registry import Hit, rule
 def placeholder(ctx: Context) -> Iterable[Hit]:
     yield from phrase_hits(ctx, "placeholders", "entry", "placeholder")
     # authors and sources are not prose (no readability, no spelling), but a TODO there is unfinished too
-    for pointer, text in itertools.chain(_strings(ctx.data.get("authors"), "/authors"),
-                                         _strings(ctx.data.get("sources"), "/sources")):
+    strings = _strings(ctx.data.get("authors"), "/authors") + _strings(ctx.data.get("sources"), "/sources")
+    entries = _found_in(phrases("placeholders").entries, [text for _pointer, text in strings])
+    if not entries:
+        return  # nearly always: a finished leaflet
+    for pointer, text in strings:
         lower = text.lower()
         if pointer.endswith("/url") or len(lower) != len(text):
             continue  # an address is LH008's business; a rare case-changing character: skip, never misplace
-        for entry in phrases("placeholders").entries:
+        for entry in entries:
             match = next((m for m in entry.regex.finditer(lower)
                           if not m.start() or not (lower[m.start() - 1].isalnum() or lower[m.start() - 1] in "_-")),
                          None)
@@ -66,11 +70,15 @@ def web_leftover(ctx: Context) -> Iterable[Hit]:
             continue  # already reported ("Back to top" is both a phrase and a whole line): once is enough
         if len(paragraph.text) < 20 and " ".join(paragraph.text.lower().rstrip(" .").split()) in lines:
             yield Hit(paragraph.pointer, f"web-page leftover {quoted(paragraph.text)}: {advice}")
-    for pointer, text in printed(ctx):
+    strings = printed(ctx)
+    entries = _found_in(phrases("web_leftovers").entries, [text for _pointer, text in strings])
+    if not entries:
+        return
+    for pointer, text in strings:
         lower = text.lower()
         if len(lower) != len(text):
             continue  # a rare case-changing character: skip, never misplace
-        for entry in phrases("web_leftovers").entries:
+        for entry in entries:
             match = next((m for m in entry.regex.finditer(lower) if _word_start(lower, m.start())), None)
             if match:
                 yield Hit(pointer, f"web-page leftover \"{text[match.start():match.end()]}\": {entry.advice}",
@@ -84,12 +92,22 @@ _PRINTED = ("/authors", "/sources", "/approval")
 _NOT_PRINTED = ("/url", "/accessed", "/kind", "/date", "/content_sha256")
 
 
-def printed(ctx: Context) -> Iterable[tuple[str, str]]:
-    """(pointer, text) of each printed string outside the prose: authors, sources and approval."""
-    for top in _PRINTED:
-        for pointer, text in _strings(ctx.data.get(top[1:]), top):
-            if not pointer.endswith(_NOT_PRINTED):
-                yield pointer, text
+def printed(ctx: Context) -> list[tuple[str, str]]:
+    """(pointer, text) of each printed string outside the prose: authors, sources and approval. Walked
+    once per leaflet and kept in ``ctx.cache``: LH002 and LH004 ask."""
+    if "printed strings" not in ctx.cache:
+        ctx.cache["printed strings"] = [(pointer, text) for top in _PRINTED
+                                        for pointer, text in _strings(ctx.data.get(top[1:]), top)
+                                        if not pointer.endswith(_NOT_PRINTED)]
+    return ctx.cache["printed strings"]
+
+
+def _found_in(entries: list[Entry], texts: list[str]) -> list[Entry]:
+    """The entries whose expression matches somewhere in ``texts``, lower-cased and joined as the prose
+    is: one search each over all the strings, not one per string (most match none). A match in one
+    string is also one in the joined text, so an entry left out here matches in no single string."""
+    text = Context.SEPARATOR.join(t.lower() for t in texts)
+    return [entry for entry in entries if entry.regex.search(text)]
 
 
 def _word_start(text: str, index: int) -> bool:
@@ -103,8 +121,12 @@ def _web_lines() -> tuple[frozenset[str], str]:
     return frozenset(str(t).lower() for t in table.get("text", [])), str(table.get("advice", "remove it"))
 
 
-# starts with the mark, not a look-behind, so the scan can skip quickly to each punctuation mark
-_NO_SPACE = re.compile(r"[.!?;,](?<=[a-z]{2}[.!?;,])(?:(?=[A-Z][a-z])|(?<=[;,])(?=[a-z]{2}))")
+# starts with the mark, not a look-behind, so the scan can skip quickly to each punctuation mark; one
+# expression for each mark, so that each starts with a literal (a fast substring search), not a class
+# (tried at every character). After ";" and ",", two lower-case letters also count.
+_NON_SPACE = re.compile(r"\S+")
+_NO_SPACE = [re.compile(re.escape(mark) + r"(?<=[a-z]{2}.)(?:(?=[A-Z][a-z])"
+                        + (r"|(?=[a-z]{2})" if mark in ";," else "") + ")") for mark in ".!?;,"]
 
 
 @rule("LH003", "missing-space", Severity.WARNING, "A full stop or comma with no space after it.",
@@ -114,17 +136,26 @@ _NO_SPACE = re.compile(r"[.!?;,](?<=[a-z]{2}[.!?;,])(?:(?=[A-Z][a-z])|(?<=[;,])(
       bad="The operation is done under general anaesthetic.Your surgeon makes a small cut.",
       good="The operation is done under general anaesthetic. Your surgeon makes a small cut.")
 def missing_space(ctx: Context) -> Iterable[Hit]:
-    for paragraph, index, match in ctx.matches(_NO_SPACE):
+    found = sorted((each for regex in _NO_SPACE for each in ctx.matches(regex)), key=lambda each: each[2].start())
+    for paragraph, index, match in found:  # in text order, as one expression for all marks found them
         text = paragraph.text
-        if re.search(r"(?:www|https?|@)\S*$", text[:index]):
+        # the pieces of text around the mark up to a space, found by stepping out from the mark, not by
+        # splitting or searching all the text before it (quadratic in a long paragraph with many hits);
+        # the pattern has letters on both sides of the mark, so neither piece is empty
+        start = index
+        while start and not text[start - 1].isspace():
+            start -= 1
+        before, after = text[start:index], _NON_SPACE.match(text, index + 1)
+        if "www" in before or "http" in before or "@" in before:
             continue  # inside a web or e-mail address
         mark = match.group()
-        # the pattern has letters on both sides of the mark, so neither split is empty
-        joined = text[:index].split()[-1] + mark + text[index + 1:].split()[0]
+        joined = before + mark + (after.group() if after else "")
         yield Hit(paragraph.pointer, f"no space after \"{mark}\" in {quoted(joined, 40)}: add one", index=index + 1)
 
 
-_DOUBLED = re.compile(r"\b(?P<word>[A-Za-z]+) +(?P=word)\b", re.IGNORECASE)
+# "++": a word never gives letters back (a shorter word is followed by a letter, never a space), which
+# spares the engine trying it, a quarter of the scan
+_DOUBLED = re.compile(r"\b(?P<word>[A-Za-z]++) +(?P=word)\b", re.IGNORECASE)
 _DOUBLING_ALLOWED = {"had", "that", "is"}
 
 
@@ -137,8 +168,9 @@ _DOUBLING_ALLOWED = {"had", "that", "is"}
       good="Tell the ward if your wound leaks.")
 def doubled_word(ctx: Context) -> Iterable[Hit]:
     yield from _doubled_in_printed(ctx)
-    tokens = ctx.tokens_lower  # neighbours compared by map/compress, in C; the regex below confirms
-    doubled = {w for w in itertools.compress(tokens, map(str.__eq__, tokens, tokens[1:])) if w.isalpha()}
+    tokens = ctx.tokens_lower  # neighbours compared by map/compress, in C (operator.eq: twice as fast as
+    # str.__eq__, a slot wrapper); the regex below confirms
+    doubled = {w for w in itertools.compress(tokens, map(operator.eq, tokens, tokens[1:])) if w.isalpha()}
     pairs = [f"{w} {w}" for w in doubled - _DOUBLING_ALLOWED if f"{w} {w}" in ctx.joined_lower]
     if not pairs:
         return
@@ -160,10 +192,13 @@ def _doubled_in_printed(ctx: Context) -> Iterable[Hit]:
                           index=match.end() - len(match["word"]))
 
 
+_LETTERS_OR_DIGITS = re.compile(r"[^\W_]+")  # compiled here: re.findall looks it up in re's cache on each call
+
+
 def _normal(text: str) -> str:
     """A name as compared for LH006: its words in any script, case folded. (The rules' ``words`` reads
     Latin letters only, which made every Arabic or Bengali name the same empty name.)"""
-    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+    return " ".join(_LETTERS_OR_DIGITS.findall(text.casefold()))
 
 
 @rule("LH005", "repeated-sentence", Severity.WARNING, "The same sentence appears twice.",
@@ -200,7 +235,10 @@ def repeated_heading(ctx: Context) -> Iterable[Hit]:
     if isinstance(title, str) and title.strip():
         title = title.strip()
         pasted = re.compile(rf"^{re.escape(title)}\s+(?=[A-Z])|(?<=[.!?])\s*{re.escape(title)}\s*$")
-        for paragraph in ctx.paragraphs:
+        # the title's own paragraph holds it once: a second time in all the prose (one C scan) is needed
+        # before any paragraph is looked at, and most leaflets have none
+        others = ctx.paragraphs if ctx.joined.count(title) > 1 else []
+        for paragraph in others:
             if paragraph.pointer == "/title" or title not in paragraph.text:
                 continue
             match = pasted.search(paragraph.text)
@@ -235,9 +273,15 @@ _MARKS = {opening: re.compile(f"[{re.escape(opening)}{re.escape(closing)}]") for
       bad="Take your usual medicines (unless your team says otherwise.",
       good="Take your usual medicines (unless your team says otherwise).")
 def unbalanced_brackets(ctx: Context) -> Iterable[Hit]:
+    # only the marks the prose has at all (one-character tests in C, fast): usually just the round brackets
+    pairs = [(opening, closing) for opening, closing in _PAIRS
+             if opening in ctx.joined or (closing in ctx.joined and opening != "‘")]
+    quotes = '"' in ctx.joined
+    if not pairs and not quotes:
+        return
     for paragraph in ctx.paragraphs:
         text = paragraph.text
-        for opening, closing in _PAIRS:
+        for opening, closing in pairs:
             if opening not in text and (closing not in text or opening == "‘"):
                 continue
             depth, first_open = 0, -1
@@ -256,7 +300,7 @@ def unbalanced_brackets(ctx: Context) -> Iterable[Hit]:
             else:
                 if depth > 0:
                     yield Hit(paragraph.pointer, f"\"{opening}\" is never closed: add \"{closing}\"", index=first_open)
-        if text.count('"') % 2:
+        if quotes and text.count('"') % 2:
             yield Hit(paragraph.pointer, "a double quotation mark (\") is never closed", index=text.rindex('"'))
 
 
@@ -384,7 +428,10 @@ def _texts(value: object) -> list[str]:
       bad="Call the ward on \u202e3210 6497 020 (stored with a right-to-left override).",
       good="Call the ward on 020 7946 0123.")
 def invisible_character(ctx: Context) -> Iterable[Hit]:
-    if not _INVISIBLE.search("\n".join(_texts(ctx.data))):
+    text = "\n".join(_texts(ctx.data))
+    # every character _INVISIBLE finds is one str.isprintable() refuses, and that test (in C, no regex)
+    # is twice as fast; "\n" is allowed but not printable, so it is made a space first
+    if text.replace("\n", " ").isprintable() or not _INVISIBLE.search(text):
         return  # one scan of all the text ("\n" is allowed, so joining adds nothing): nearly always clean
     for pointer, text in _strings(ctx.data):
         for match in _INVISIBLE.finditer(text):
@@ -421,16 +468,18 @@ def missing_figure(ctx: Context) -> Iterable[Hit]:
     if not present:
         return  # a set intersection: most leaflets have no picture word at all
     count = sum(1 for _ in figures(ctx))  # with figures, "the diagram below" points at one of them
-    # only the words present, longest first: usually one literal, which the scan finds quickly
-    pictures = "|".join(re.escape(w) for w in sorted(present - table.showing, key=len, reverse=True))
-    showing = "|".join(re.escape(w) for w in sorted(present & table.showing, key=len, reverse=True))
-    regex = re.compile("|".join(filter(None, [f"(?P<picture>{pictures})" if pictures else "", showing])) +
-                       r"(?![\w-])")
-    for paragraph, index, match in ctx.matches(regex, lower=True, word_start=True):
+    # one search for each word present ("figure" is in most leaflets), each starting with its literal: a fast
+    # substring search, where an alternation is tried at every character; put back in text order. Whole
+    # words do not overlap, so the order is the one alternation's. Each is a whole word: "figure-of-eight"
+    # is not "figure" (one alternation once bound the look-ahead to its last branch only, and a leaflet with
+    # "shown" in it got an LH013 for a figure-of-eight bandage).
+    found = sorted(((paragraph, index, match, word not in table.showing) for word in present
+                    for paragraph, index, match in ctx.matches(_whole_word(word), lower=True, word_start=True)),
+                   key=lambda each: each[2].start())
+    for paragraph, index, match, picture in found:
         text = paragraph.text.lower()
         before, after = text[max(0, index - 20):index], text[index + len(match.group()):]
         end = index + len(match.group())
-        picture = match.groupdict().get("picture")
         pointing = table.before.search(before) if picture else None
         following = (table.number.match(after) if picture else None) or table.place.match(after)
         if count and not _past_last(following, count):
@@ -442,6 +491,11 @@ def missing_figure(ctx: Context) -> Iterable[Hit]:
             shown = " ".join(paragraph.text[start:end].split())
             yield Hit(paragraph.pointer, f"\"{shown}\" points to a picture the leaflet does not have: "
                       f"{table.advice}", index=start)
+
+
+@functools.cache
+def _whole_word(word: str) -> re.Pattern[str]:
+    return re.compile(re.escape(word) + r"(?![\w-])")
 
 
 def _past_last(following: re.Match[str] | None, count: int) -> bool:
@@ -487,6 +541,10 @@ def _figure_words() -> _FigureWords:
 # before the space, and which runs count, are checked in code
 _SPACE_BEFORE = re.compile(r" +(?:[.,;:!](?![.\d])|\?(?!\?))")
 _RUN = re.compile(r"[.,;:!?]{2,}")
+# A mark with a space before it or another mark after it. One search for each mark in the text, each
+# starting with the mark (a fast substring search), tells whether either is there at all: twice as fast
+# as the scans below, which most leaflets then skip
+_STRAY = {mark: re.compile(re.escape(mark) + r"(?:(?<= .)|[.,;:!?])") for mark in ".,;:!?"}
 _ABBREVIATED = re.compile(r"(?:\b[a-z]\.[a-z]|\b(?:etc|approx|no|vs))$", re.IGNORECASE)  # "e.g.,", "etc.;"
 
 
@@ -500,6 +558,8 @@ _ABBREVIATED = re.compile(r"(?:\b[a-z]\.[a-z]|\b(?:etc|approx|no|vs))$", re.IGNO
       bad="The numbness will usually go away . Call us if it does not !!",
       good="The numbness usually goes away. Call us if it does not.")
 def stray_punctuation(ctx: Context) -> Iterable[Hit]:
+    if not any(regex.search(ctx.joined) for mark, regex in _STRAY.items() if mark in ctx.joined):
+        return  # nearly always
     french = ctx.language == "fr" or ctx.language.startswith("fr-")
     marks = [mark for mark in ".,;:!?" if f" {mark}" in ctx.joined]  # six scans in C; usually none is there
     if marks:
