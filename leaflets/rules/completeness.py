@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 from leaflets.findings import Severity
-from leaflets.rules.context import Context
+from leaflets.rules.context import Context, Passage
 from leaflets.rules.registry import Hit, rule
 
 
@@ -83,6 +83,18 @@ _WHO = re.compile(r"\b(?:ward|GP|doctor|nurse|surgeon|team|hospital|clinic|consu
 _EMERGENCY = re.compile(r"(?<!\d)(?:999|112|911)(?!\d)")
 
 
+def _urgent_help(ctx: Context) -> list[Passage]:
+    """``ctx.prose_under("/urgent_help")``, once for LM003 and LM004: each call walks every paragraph."""
+    if "urgent help" not in ctx.cache:
+        ctx.cache["urgent help"] = ctx.prose_under("/urgent_help")
+    return ctx.cache["urgent help"]
+
+
+def _under(paragraphs: list[Passage], pointer: str) -> list[Passage]:
+    """The paragraphs at or under ``pointer`` (what ``ctx.prose_under`` tests), from a few already picked."""
+    return [p for p in paragraphs if p.pointer == pointer or p.pointer.startswith(pointer + "/")]
+
+
 @rule("LM003", "urgent-help-without-contact", Severity.ERROR, "The urgent-help section does not say whom to call.",
       what="`urgent_help.whom_to_call` that names no one to call: no ward, team, GP, NHS 111, 999 or phone number. "
            "Also fires when `urgent_help.symptoms` is missing or holds no symptom text.",
@@ -93,10 +105,10 @@ _EMERGENCY = re.compile(r"(?<!\d)(?:999|112|911)(?!\d)")
 def urgent_help_without_contact(ctx: Context) -> Iterable[Hit]:
     if not isinstance(ctx.data.get("urgent_help"), dict):
         return  # the schema reports a missing or ill-typed section
-    symptoms = ctx.prose_under("/urgent_help/symptoms")
+    symptoms = _under(_urgent_help(ctx), "/urgent_help/symptoms")
     if not any(p.text.strip() for p in symptoms):
         yield Hit("/urgent_help", "urgent help lists no symptoms: say which symptoms need help at once")
-    whom = " ".join(p.text for p in ctx.prose_under("/urgent_help/whom_to_call"))
+    whom = " ".join(p.text for p in _under(_urgent_help(ctx), "/urgent_help/whom_to_call"))
     if not _WHO.search(whom):
         yield Hit("/urgent_help/whom_to_call", "this does not say whom to call: name the ward or team and its "
                   "number, NHS 111 or the GP, and 999 in an emergency")
@@ -111,7 +123,7 @@ def urgent_help_without_contact(ctx: Context) -> Iterable[Hit]:
 def no_emergency_number(ctx: Context) -> Iterable[Hit]:
     if not isinstance(ctx.data.get("urgent_help"), dict):
         return
-    text = " ".join(p.text for p in ctx.prose_under("/urgent_help"))
+    text = " ".join(p.text for p in _urgent_help(ctx))
     if not _EMERGENCY.search(text):
         yield Hit("/urgent_help/whom_to_call", "urgent help does not mention 999: say when to call it")
 
@@ -151,6 +163,9 @@ def disclaimer_incomplete(ctx: Context) -> Iterable[Hit]:
 
 
 def _forms(term: str) -> list[str]:
+    if "(" not in term:  # most terms: no bracket for either expression to find
+        plain = term.strip().lower()
+        return [plain] if plain else []
     plain = re.sub(r"\s*\([^)]*\)", "", term).strip().lower()
     inner = re.findall(r"\(([^)]*)\)", term)
     return [f for f in [plain, *[i.strip().lower() for i in inner]] if f]

@@ -62,17 +62,19 @@ class MaterialRisk:
     def mentioned(self, sentences: list[str], spaced: str | None = None) -> bool:
         """Whether any synonym is in the lower-cased text, given as its sentences (and optionally as
         ``spaced``: the sentences joined by NUL, runs of white space made one space; no synonym matches
-        across a NUL). Substring tests, in C, come first: an expression runs only from the first place
-        a synonym's text is, and a pair's only on the sentences holding both its words."""
+        across a NUL). Substring tests, in C, come first: the expression is tried only where a synonym's
+        text is, and a pair's only on the sentences holding both its words."""
         spaced = "\0".join(" ".join(s.split()) for s in sentences) if spaced is None else spaced
         if self.pattern is not None:
-            first = 0 if not self.literals else -1  # where the first synonym's text starts, if anywhere
-            for literal in self.literals:  # each searched only before the earliest found so far
-                at = spaced.find(literal, 0, len(spaced) if first < 0 else first + len(literal) - 1)
-                if at >= 0:
-                    first = at
-            if first >= 0 and self.pattern.search(spaced, first):
-                return True
+            # Every match starts where some synonym's text does (white space is single spaces here), so the
+            # expression is tried at each such place, not searched for: its leading look-behind makes a search
+            # scan every character (~17 us a spinal leaflet for "dura", whose text is also in "duration").
+            for literal in self.literals:
+                at = spaced.find(literal)
+                while at >= 0:
+                    if self.pattern.match(spaced, at):
+                        return True
+                    at = spaced.find(literal, at + 1)
         for (a, b), (word_a, word_b) in zip(self.pairs, self.pair_words, strict=True):
             if word_a in spaced and word_b in spaced and \
                     any(word_a in s and word_b in s and a.search(s) and b.search(s) for s in sentences):
