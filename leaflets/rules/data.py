@@ -45,7 +45,7 @@ class Entry:
     extra: dict[str, Any]
     pattern: str  # compiled when first needed: most entries' triggers are absent from most leaflets
     # (first word if the trigger starts with one, trigger): any in the lower-cased text, or ()
-    triggers: tuple[tuple[str | None, str], ...]
+    triggers: tuple[tuple[str | None, str, frozenset[str]], ...]
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -97,7 +97,7 @@ class PhraseList:
             severity = Severity(level) if level in ("error", "warning", "info") else None
             extra = {k: v for k, v in raw.items()
                      if k not in ("phrase", "pattern", "label", "advice", "level", "words")}
-            keyed = tuple((_first_word(t), t) for t in triggers)
+            keyed = tuple((_first_word(t), t, _inner_words(t)) for t in triggers)
             self.entries.append(Entry(label, str(raw.get("advice", "")), severity, extra, pattern, keyed))
 
     @functools.cached_property
@@ -107,10 +107,10 @@ class PhraseList:
         always: set[int] = set()
         by_word: dict[str, list[int]] = {}
         for number, entry in enumerate(self.entries):
-            if not entry.triggers or any(first is None for first, _t in entry.triggers):
+            if not entry.triggers or any(first is None for first, _t, _i in entry.triggers):
                 always.add(number)
             else:
-                for first in {first for first, _t in entry.triggers if first is not None}:
+                for first in {first for first, _t, _i in entry.triggers if first is not None}:
                     by_word.setdefault(first, []).append(number)
         return frozenset(always), by_word
 
@@ -119,17 +119,24 @@ class PhraseList:
         lower, vocabulary = ctx.joined_lower, ctx.vocabulary
         always, by_word = self._index
         numbers = set(always)
-        for word in by_word.keys() & vocabulary:
+        for word in vocabulary.intersection(by_word):  # walks the index's keys; keys() & a frozenset walked it all
             numbers.update(by_word[word])
         for entry in (self.entries[n] for n in sorted(numbers)):  # in list order, as before
             # a set lookup of the trigger's first word, then a substring test only if it is there; a
             # one-word trigger is a word of the text (each word of the vocabulary is a piece of ``lower``),
             # so its scan of the whole text would only say so again
-            if entry.triggers and not any((first is None or first in vocabulary) and (t == first or t in lower)
-                                          for first, t in entry.triggers):
+            if entry.triggers and not any((first is None or first in vocabulary) and
+                                          (t == first or vocabulary.issuperset(inner) and t in lower)
+                                          for first, t, inner in entry.triggers):
                 continue
             for paragraph, index, match in ctx.matches(entry.regex, lower=True, word_start=True):
                 yield entry, paragraph, index, match
+
+
+def _inner_words(trigger: str) -> frozenset[str]:
+    from leaflets.rules.context import blank_punctuation
+
+    return frozenset(w for w in trigger.split()[1:-1] if w == blank_punctuation(w))
 
 
 def _first_word(trigger: str) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from leaflets.content import pointer_escape
-from leaflets.figures import MIN_PRINT_PPI, WIDEST_COLUMN_MM
+from leaflets.figures import MIN_PRINT_PPI, WIDEST_COLUMN_MM, FigureImage
 from leaflets.findings import Severity
 from leaflets.rules.context import SECTIONS, Context
 from leaflets.rules.registry import Hit, rule
@@ -27,6 +27,12 @@ def figures(ctx: Context) -> Iterator[tuple[str, dict[str, Any]]]:
     """(pointer of the figure object, the object) for every figure block in the leaflet's text. Walked
     once per leaflet and kept in ``ctx.cache``: four rules ask, and the walk visits every value."""
     if "figure blocks" not in ctx.cache:
+        text = ctx.doc.text
+        # a "figure" key is written "figure", quotes and all, in the file's text, or with a \u escape:
+        # without either, two substring searches (in C) say there is none, without walking every value
+        if text and '"figure"' not in text and "\\u" not in text:
+            ctx.cache["figure blocks"] = []
+            return iter(())
         sections = [ctx.data[key] for key in SECTIONS if key in ctx.data]
         ctx.cache["figure blocks"] = list(_figure_blocks(ctx)) if _any_figure_key(sections) else []
     return iter(ctx.cache["figure blocks"])
@@ -53,12 +59,13 @@ def _figure_blocks(ctx: Context) -> Iterator[tuple[str, dict[str, Any]]]:
             figure = value.get("figure")
             if isinstance(figure, dict):
                 yield f"{pointer}/figure", figure
-            for key, item in value.items():
-                if key != "figure":
+            for key, item in value.items():  # only into objects and lists: no call and no pointer for each string
+                if key != "figure" and isinstance(item, (dict, list)):
                     yield from walk(item, f"{pointer}/{pointer_escape(key)}")
         elif isinstance(value, list):
             for index, item in enumerate(value):
-                yield from walk(item, f"{pointer}/{index}")
+                if isinstance(item, (dict, list)):
+                    yield from walk(item, f"{pointer}/{index}")
 
     for key in SECTIONS:
         if key in ctx.data:
@@ -78,17 +85,27 @@ def _figure_blocks(ctx: Context) -> Iterator[tuple[str, dict[str, Any]]]:
       good='{"figure": {"file": "pars-defect.svg", "alt": "..."}} with pars-defect.svg beside en.json, drawn '
            "with shapes and paths only")
 def figure_file(ctx: Context) -> Iterable[Hit]:
-    from leaflets.figures import FigureError, load_figure
-
-    folder = ctx.doc.path.parent
     for pointer, figure in figures(ctx):
         name = figure.get("file")
         if not isinstance(name, str) or not name:
             continue  # the schema reports it
+        loaded = _loaded(ctx, name)
+        if isinstance(loaded, Exception):
+            yield Hit(f"{pointer}/file", f"the figure file cannot be used: {loaded}")
+
+
+def _loaded(ctx: Context, name: str) -> FigureImage | Exception:
+    """``load_figure`` of the figure file ``name``, or the error it raised; once per leaflet and name (LM020 and
+    LM021 both ask, and each load resolves the path and asks the file system, though the bytes are cached)."""
+    from leaflets.figures import FigureError, load_figure
+
+    loaded: dict[str, FigureImage | Exception] = ctx.cache.setdefault("figure files", {})
+    if name not in loaded:
         try:
-            load_figure(folder, name)
+            loaded[name] = load_figure(ctx.doc.path.parent, name)
         except (FigureError, OSError) as exc:
-            yield Hit(f"{pointer}/file", f"the figure file cannot be used: {exc}")
+            loaded[name] = exc
+    return loaded[name]
 
 
 @rule("LH020", "figure-alt-text", Severity.ERROR, "A figure's alt text does not describe the picture.",
@@ -127,17 +144,15 @@ def figure_alt_text(ctx: Context) -> Iterable[Hit]:
       bad="a 600 × 300 pixel PNG that says 100 ppi (placed 152 mm wide: 100 ppi)",
       good="the same PNG saved saying 300 ppi (placed 51 mm wide: 300 ppi), or a larger image")
 def figure_resolution(ctx: Context) -> Iterable[Hit]:
-    from leaflets.figures import FigureError, load_figure, placement
+    from leaflets.figures import placement
 
-    folder = ctx.doc.path.parent
     level = Severity.WARNING if ctx.data.get("status") == "draft" else None
     for pointer, figure in figures(ctx):
         name = figure.get("file")
         if not isinstance(name, str) or not name:
             continue
-        try:
-            image = load_figure(folder, name)
-        except (FigureError, OSError):
+        image = _loaded(ctx, name)
+        if isinstance(image, Exception):
             continue  # LM020 reports it
         if image.kind == "svg":
             continue

@@ -154,18 +154,11 @@ def jargon_uses(ctx: Context) -> list[tuple[Term, Hit | None]]:
 
 def _jargon_checked(ctx: Context) -> Iterator[tuple[Term, Hit | None]]:
     glossary = _glossary_text(ctx)
-    # headings (a risk's name, a step's "when") are explained by the text under them, so a term's
-    # first use is counted in running text
-    # (and a risk's frequency note, which comes before its description when printed)
-    sentences = [s for s in ctx.sentences if s.paragraph.section not in ("glossary", "title")
-                 and not s.paragraph.pointer.endswith(("/name", "/when", "/frequency/note"))]
     title = ctx.data.get("title")
     title = title.lower() if isinstance(title, str) else ""
     found: list[tuple[Term, Hit]] = []
     spans: list[tuple[str, int, int]] = []
-    starts: dict[int, int] = {}
-    for position, sentence in enumerate(sentences):
-        starts.setdefault(id(sentence.paragraph), position)
+    running: tuple[list[Sentence], dict[int, int]] | None = None
     for term in _jargon_candidates(ctx):
         if term.word_regex is None or any(f in title for f in term.lower_forms if not f.isupper()):
             continue  # an abbreviation only (LR007's), or the leaflet's own subject, named in its title
@@ -173,6 +166,9 @@ def _jargon_checked(ctx: Context) -> Iterator[tuple[Term, Hit | None]]:
                             for f in term.lower_forms):
             yield term, None
             continue
+        if running is None:  # made only for a term the glossary does not give: a leaflet with one gives most
+            running = _running_sentences(ctx)
+        sentences, starts = running
         first = _first_use(term, ctx, sentences, starts)
         if first is None:
             continue
@@ -191,6 +187,19 @@ def _jargon_checked(ctx: Context) -> Iterator[tuple[Term, Hit | None]]:
     for (term, hit), (pointer, start, end) in zip(found, spans, strict=True):
         if not any(p == pointer and s <= start and end <= e and (s, e) != (start, end) for p, s, e in spans):
             yield term, hit
+
+
+def _running_sentences(ctx: Context) -> tuple[list[Sentence], dict[int, int]]:
+    """The sentences where a term's first use is looked for, and each paragraph's first position in them
+    (a paragraph's sentences are contiguous). Headings (a risk's name, a step's "when") are explained by
+    the text under them, so a term's first use is counted in running text (and a risk's frequency note,
+    which comes before its description when printed)."""
+    sentences = [s for s in ctx.sentences if s.paragraph.section not in ("glossary", "title")
+                 and not s.paragraph.pointer.endswith(("/name", "/when", "/frequency/note"))]
+    starts: dict[int, int] = {}
+    for position, sentence in enumerate(sentences):
+        starts.setdefault(id(sentence.paragraph), position)
+    return sentences, starts
 
 
 def _explained_by(term: Term, sentences: list[Sentence], position: int, end: int) -> bool:
@@ -289,22 +298,28 @@ def unexplained_abbreviation(ctx: Context) -> Iterable[Hit]:
     if not ctx.english:
         return
     known, meanings = _known_abbreviations(), _abbreviation_meanings()
-    text = ctx.joined
+    # looked for in the words with a capital (the prose's words, less the lower-case ones: set operations in
+    # C), not in all the prose: a scan for a capital tries every character. It may find more than a scan of
+    # the prose would ("&" is a space here); only the sentences holding one are read, and those decide.
+    text = " ".join(set().union(*ctx.section_words.values()).difference(ctx.vocabulary))
     candidates = {m.group().removesuffix("s") for m in _CAPITALS.finditer(text)
                   if not m.start() or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_&-")} - known
     if not candidates:
-        return  # one scan of the text: most leaflets use only abbreviations everyone knows
+        return  # most leaflets use only abbreviations everyone knows
     glossary = "\n".join(t for _p, e in ctx.items("/glossary") if isinstance(e, dict)
                          for t in (e.get("term"), e.get("definition")) if isinstance(t, str))
-    sentences = [s for s in ctx.sentences if s.paragraph.section not in ("glossary", "title")]
-    # only the paragraphs that hold a candidate, found by one scan of the text
-    holding = {id(p) for p, _i, _m in ctx.matches(re.compile("|".join(re.escape(c) for c in candidates)))}
+    # only the paragraphs that hold a candidate: each found by a substring search (one expression of them
+    # all starts with a choice of letters, tried at every character)
+    holding = {id(p) for c in candidates for p, _i, _m in ctx.matches(re.compile(re.escape(c)))}
+    # only their sentences: the sentence after one in the same paragraph (``_expanded`` reads it) is kept too
+    sentences = [s for s in ctx.sentences if id(s.paragraph) in holding and s.paragraph.section not in
+                 ("glossary", "title")]
     seen: set[str] = set()
     for position, sentence in enumerate(sentences):
-        if id(sentence.paragraph) not in holding or not any(c in sentence.text for c in candidates):
+        if not any(c in sentence.text for c in candidates):
             continue
-        letters = [c for c in sentence.text if c.isalpha()]
-        if sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        letters = "".join(filter(str.isalpha, sentence.text))  # filter and map in C: no Python step a character
+        if sum(map(str.isupper, letters)) > 0.6 * len(letters):
             continue  # a heading or warning in capitals
         for match in _ABBREVIATION.finditer(sentence.text):
             abbreviation = match["a"]

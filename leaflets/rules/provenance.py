@@ -39,8 +39,15 @@ class Cited(NamedTuple):
     cite: Any
 
 
-def _figures(ctx: Context) -> Iterator[Cited]:
-    """Every frequency with a rate: the risks' and the outcomes' (a frequency with no rate is no figure)."""
+def _figures(ctx: Context) -> list[Cited]:
+    """Every frequency with a rate: the risks' and the outcomes' (a frequency with no rate is no figure).
+    Found once per leaflet and kept in ``ctx.cache``: four rules ask."""
+    if "cited figures" not in ctx.cache:
+        ctx.cache["cited figures"] = list(_walk_figures(ctx))
+    return ctx.cache["cited figures"]
+
+
+def _walk_figures(ctx: Context) -> Iterator[Cited]:
     for section in ("/risks", "/outcomes"):
         for pointer, item in ctx.items(section):
             frequency = item.get("frequency") if isinstance(item, dict) else None

@@ -11,6 +11,7 @@ errors) refuses what validate reports.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from leaflets.findings import Severity
 from leaflets.rules.context import Context
@@ -26,7 +27,7 @@ from leaflets.rules.registry import Hit, rule
       bad='content/pars-defect-repair/en.json with "further_information": {"leaflets": ["spinal-fusoin"]}',
       good='"further_information": {"leaflets": ["spinal-fusion"]}, with content/spinal-fusion/en.json beside it')
 def related_leaflet_missing(ctx: Context) -> Iterable[Hit]:
-    from leaflets.further import ID, languages, related_folder
+    from leaflets.further import ID, related_folder
 
     own = ctx.data.get("id")
     for pointer, related in ctx.items("/further_information/leaflets"):
@@ -34,7 +35,20 @@ def related_leaflet_missing(ctx: Context) -> Iterable[Hit]:
             continue  # the schema reports it
         if related == own:
             yield Hit(pointer, f"\"{related}\" is this leaflet's own id: name other leaflets here, or remove it")
-        elif not languages(related_folder(ctx.doc.path, related)):
+        elif not _has_leaflet(related_folder(ctx.doc.path, related), ctx.language):
             folder = related_folder(ctx.doc.path, related)
             yield Hit(pointer, f"there is no leaflet \"{related}\" ({folder.parent.name}/{related}/<language>.json "
                       "does not exist beside this leaflet's folder): correct the id, add that leaflet, or remove it")
+
+
+def _has_leaflet(folder: Path, language: str) -> bool:
+    """Whether ``leaflets.further.languages(folder)`` names any: the leaflet's own language is looked for
+    first, one file-system call where listing the folder takes one for each file in it."""
+    from leaflets.further import LANGUAGE, languages
+
+    try:
+        if LANGUAGE.fullmatch(language) and (folder / f"{language}.json").is_file():
+            return True
+    except OSError:
+        pass  # languages() says
+    return bool(languages(folder))

@@ -26,23 +26,28 @@ _MAYBE = re.compile(r"\{[ \t]*[A-Za-z]")
 
 
 def _none_here(ctx: Context) -> bool:
-    return not _MAYBE.search(ctx.doc.text or "")
+    if "no slot" not in ctx.cache:  # asked by all three rules: the file's text is searched once
+        ctx.cache["no slot"] = not _MAYBE.search(ctx.doc.text or "")
+    return ctx.cache["no slot"]
 
 
 def _uses_and_brands(ctx: Context) -> tuple[list[Use], list[BrandSlots], str]:
     """The slots the text uses and the brands to check them against (LL001, LL003), or why the brands
-    cannot be read; nothing to check when the text has no slot."""
+    cannot be read; nothing to check when the text has no slot. Kept in ``ctx.cache``: LL001 and LL003
+    both ask, and finding the uses walks every string (and the brands, the brands folder)."""
     from leaflets.slots import known_brands, uses
 
-    if _none_here(ctx):
-        return [], [], ""
-    found = uses(ctx.data)
-    if not found:
-        return [], [], ""
-    try:
-        return found, known_brands(ctx.brands), ""
-    except ValueError as exc:  # the CLI checks --brand first; this is for a library caller
-        return found, [], str(exc)
+    if "slot uses" in ctx.cache:
+        return ctx.cache["slot uses"]
+    result: tuple[list[Use], list[BrandSlots], str] = ([], [], "")
+    found = [] if _none_here(ctx) else uses(ctx.data)
+    if found:
+        try:
+            result = (found, known_brands(ctx.brands), "")
+        except ValueError as exc:  # the CLI checks --brand first; this is for a library caller
+            result = (found, [], str(exc))
+    ctx.cache["slot uses"] = result
+    return result
 
 
 @rule("LL001", "slot-not-filled", Severity.ERROR,

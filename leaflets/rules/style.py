@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from leaflets.findings import Severity
 from leaflets.rules.claims import phrase_hits
-from leaflets.rules.context import Context, Sentence
+from leaflets.rules.context import Context, Passage, Sentence
 from leaflets.rules.registry import Hit, rule
 
 _IRREGULAR = ("given|taken|done|made|seen|known|shown|kept|put|told|sent|left|held|found|brought|written|set|cut|"
@@ -25,14 +25,15 @@ _NOT_PASSIVE = {"tired", "worried", "concerned", "pleased", "interested", "scare
 _PASSIVE = re.compile(rf" (?:am|is|are|was|were|be|been|being) +(?:[a-z]+ly +)?(?P<p>[a-z]+ed|{_IRREGULAR})\b")
 
 
-def _passive_sentences(ctx: Context) -> list[Sentence]:
-    """The sentences (outside the title and glossary) with a passive verb, each once, in order."""
+def _passive_sentences(ctx: Context, matches: list[tuple[Passage, int, re.Match[str]]]) -> list[Sentence]:
+    """The sentences (outside the title and glossary) with a passive verb, each once, in order;
+    ``matches``: ``_PASSIVE``'s in the prose."""
     sentences = ctx.sentences
     # each paragraph's first sentence (a paragraph's sentences are contiguous): made by a comprehension
     # going backwards, so the first one wins, rather than a loop over every sentence with two lists each
     first = {id(s.paragraph): n for n, s in zip(range(len(sentences) - 1, -1, -1), reversed(sentences), strict=True)}
     found: dict[int, Sentence] = {}
-    for paragraph, index, match in ctx.matches(_PASSIVE, lower=True):
+    for paragraph, index, match in matches:
         if paragraph.section in ("title", "glossary") or match["p"] in _NOT_PASSIVE:
             continue
         at, number = first.get(id(paragraph)), None
@@ -57,9 +58,12 @@ def passive_voice(ctx: Context) -> Iterable[Hit]:
     sentences = [s for s in ctx.sentences if s.paragraph.section not in ("title", "glossary")]
     if len(sentences) < ctx.thresholds.get("min-passive-sentences", 20):
         return
-    passive = _passive_sentences(ctx)
-    share = 100 * len(passive) / len(sentences)
     limit = ctx.thresholds.get("max-passive-percent", 33)
+    matches = list(ctx.matches(_PASSIVE, lower=True))
+    if 100 * len(matches) / len(sentences) <= limit:
+        return  # each passive sentence holds a match: with this few, which sentences hold them is not needed
+    passive = _passive_sentences(ctx, matches)
+    share = 100 * len(passive) / len(sentences)
     if share > limit:
         first = passive[0]
         yield Hit(first.paragraph.pointer, f"{len(passive)} of {len(sentences)} sentences ({share:.0f}%) are in the "
