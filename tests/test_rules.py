@@ -2,6 +2,8 @@
 
 Fixtures are small edits (JSON pointer -> value) to one clean base leaflet, written out as real
 files at content-style paths (<id>/<lang>.json) and validated in one `leaflets validate` run.
+A passing case must make a leaflet the schema accepts; one that is invalid on purpose (to show a rule
+leaves a fault to the schema) lists the LS codes it expects under "schema".
 """
 
 from __future__ import annotations
@@ -115,6 +117,12 @@ def test_rule_fixture(case_results, code, outcome, index, edit):
         assert code in codes, f"{code} should fire on {edit}; got {findings}"
     else:
         assert code not in codes, f"{code} should not fire on {edit}; got {findings}"
+        # a passing case proves little if the leaflet it makes is not one the schema accepts (a pointer into a
+        # field that is not a list, a misspelt key): the rule may only be quiet because the data is not there.
+        # A case that is invalid on purpose ("the schema reports it, so the rule does not") names its LS codes.
+        schema = sorted({f["code"] for f in findings if f["code"].startswith("LS")})
+        assert code.startswith("LS") or schema == sorted(edit.get("schema", [])), \
+            f"{code}'s passing case {edit} gives schema findings {schema}: make it a valid leaflet, or name them"
 
 
 def test_base_leaflet_is_clean():
