@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -481,6 +482,21 @@ def test_the_example_in_the_writers_guide_is_a_valid_leaflet(tmp_path):
     (folder / f"{example['language']}.json").write_text(json.dumps(example, indent=2), encoding="utf-8")
     result = run_cli("validate", folder)
     assert result.code == 0, result
+
+
+def test_the_docs_tell_writers_to_name_the_current_schema():
+    """A writer copies "$schema" from the guide: the guide once named schemas/leaflet.schema.json, which
+    content format v2 renamed, so a file started from it pointed at nothing and read as format v1 (LS010).
+    Every "$schema" value the docs show must be the current format's, and every schema file they name
+    must exist."""
+    from leaflets.content_format import SCHEMA_REF
+
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = doc.read_text(encoding="utf-8")
+        shown = re.findall(r'"\$schema":\s*"([^"]+)"', text)
+        assert all(value == SCHEMA_REF for value in shown if "leaflet" in value), (doc.name, shown)
+        for name in set(re.findall(r"schemas/([\w.-]+\.json)", text)):
+            assert (ROOT / "schemas" / name).is_file(), (doc.name, name)
 
 
 def test_many_files_are_checked_in_parallel_with_the_same_report(tmp_path, leaflet):
