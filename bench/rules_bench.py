@@ -112,11 +112,49 @@ def whole_command(runs: int, copies: int) -> tuple[float, float, int]:
         return timed("none.toml"), timed("all.toml"), copies
 
 
+def scaling(runs: int, factors: tuple[int, ...] = (1, 4, 16, 75)) -> list[tuple[int, int, float, int]]:
+    """(factor, bytes, rules ms, findings) for the spinal-fusion leaflet with its prose sections and risks
+    repeated ``factor`` times (each copy made distinct, so repeats are findings too: LH005), up to about
+    the 1 MB limit. The issue asks that a big leaflet stays linear: the cost per kilobyte must not grow."""
+    sys.path.insert(0, str(ROOT))
+    import json
+
+    from leaflets import content
+    from leaflets.config import Config
+    from leaflets.rules import run
+
+    path = ROOT / "content" / "spinal-fusion" / "en.json"
+    source = json.loads(path.read_text(encoding="utf-8"))
+    config = Config()
+    config.today = dt.date(2026, 6, 1)
+    rows = []
+    for factor in factors:
+        data = json.loads(json.dumps(source))
+        for key in ("condition", "procedure", "preparation", "recovery"):
+            data[key] = [f"{p} (copy {i})" if isinstance(p, str) else p for i in range(factor) for p in data[key]]
+        data["risks"] = [dict(risk, name=f"{risk['name']} {i}") for i in range(factor) for risk in source["risks"]]
+        raw = json.dumps(data, indent=2, ensure_ascii=False).encode()
+        found: list[int] = []
+
+        def once(raw: bytes = raw, found: list[int] = found) -> None:
+            found.append(len(run(content.parse(content.Document(path=path, display=path.name), raw), config)))
+        rows.append((factor, len(raw), _median_ms(once, runs), found[-1]))
+    return rows
+
+
 def main(runs: int = 7, copies: int = 100) -> None:
     for label, (pattern, today) in SETS.items():
         print_table(f"rules: in-process on {label}, median of {runs * 5} runs per leaflet (budget: rules / "
                     "schema <= 1.00, set against jsonschema's validation)", per_leaflet(runs, pattern, today))
         print()
+    rows = scaling(max(3, runs // 2))
+    print(f"rules: one leaflet made larger (spinal-fusion, prose and risks repeated), median of {max(3, runs // 2)} "
+          "runs (linear: the cost per KB stays level)")
+    first = rows[0][2] / rows[0][1]
+    for factor, size, ms, findings in rows:
+        print(f"x{factor:<3} {size / 1024:8.0f} KB {ms:9.1f} ms {findings:6} findings   cost per KB "
+              f"{ms / size * 1024:6.3f} ms ({ms / size / first:4.2f}x the x1 leaflet's)")
+    print()
     only, both, files = whole_command(runs, copies)
     print(f"\nrules: `leaflets validate` on {files} files, process start to exit, median of {runs} runs "
           "(budget: <= 2.00x, the schema's cost again)")
