@@ -151,22 +151,12 @@ def _number_drift(translation: dict[str, Any], source: dict[str, Any]) -> Iterat
 
 
 def _numbers(value: Any) -> list[str]:
-    """Every number written in the prose of ``value`` (not in codes, rates or addresses), in no set order.
+    """Every number written in the prose of ``value`` (not in codes, rates or addresses), in no set order:
+    its strings searched at once, joined by NUL (no number spans it). This runs for every section of
+    every translation validate checks (LT003)."""
+    from leaflets.walk import texts
 
-    The strings are gathered by one loop over a stack and searched at once, joined by NUL (no number
-    spans it): a generator per level of nesting cost a resumption per level for every number, and this
-    runs for every section of every translation validate checks (LT003)."""
-    strings: list[str] = []
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            strings.append(item)
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            stack.extend(child for key, child in item.items() if key not in NOT_TEXT)
-    return NUMBER.findall("\x00".join(strings))
+    return NUMBER.findall("\x00".join(texts(value, NOT_TEXT)))
 
 
 # --- leaflets translate-pin ----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from leaflets.rules.claims import phrase_hits
 from leaflets.rules.context import Context, quoted
 from leaflets.rules.data import Entry, load, phrases
 from leaflets.rules.registry import Hit, rule
+from leaflets.walk import texts
 
 
 @rule("LH001", "placeholder", Severity.ERROR, "Unfinished text: a placeholder is still there.",
@@ -403,22 +404,6 @@ def _strings(value: object, pointer: str = "") -> list[tuple[str, str]]:
     return out
 
 
-def _texts(value: object) -> list[str]:
-    """Every string in ``value``, in no particular order and without pointers: what ``_strings`` finds,
-    at a fraction of its cost (no pointer is made for each), for a test of all of them at once."""
-    out: list[str] = []
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            out.append(item)
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-    return out
-
-
 @rule("LH011", "invisible-character", Severity.ERROR, "A control or direction-changing character hidden in text.",
       what="Tabs, control characters, zero-width spaces, line separators, byte-order marks and bidirectional "
            "overrides or isolates (U+202A-U+202E, U+2066-U+2069) anywhere in the leaflet's text.",
@@ -428,7 +413,7 @@ def _texts(value: object) -> list[str]:
       bad="Call the ward on \u202e3210 6497 020 (stored with a right-to-left override).",
       good="Call the ward on 020 7946 0123.")
 def invisible_character(ctx: Context) -> Iterable[Hit]:
-    text = "\n".join(_texts(ctx.data))
+    text = "\n".join(texts(ctx.data))  # every string, without a pointer made for each
     # every character _INVISIBLE finds is one str.isprintable() refuses, and that test (in C, no regex)
     # is twice as fast; "\n" is allowed but not printable, so it is made a space first
     if text.replace("\n", " ").isprintable() or not _INVISIBLE.search(text):
