@@ -12,7 +12,7 @@ change) on this tree's leaflets, so both snapshots read the very same files.
 
 What is checked, each with every content rule on (an empty configuration, so no leaflets.toml of
 the corpora switches one off) and one fixed day (LEAFLETS_TODAY), so review dates cannot drift
-between the two runs: content/, tests/fixtures/corpus, both held-out corpora, the rule
+between the two runs: content/, tests/fixtures/corpus, the three held-out corpora, the rule
 fixtures' seed leaflets and base leaflet, tests/fixtures/validate, and every rule fixture case
 (tests/fixtures/rules/cases, each written out as tests/test_rules.py writes it).
 """
@@ -32,7 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-06-01"  # the day the fixtures' review dates are set against
 SETS = ["content", "tests/fixtures/corpus", "tests/fixtures/corpus-heldout", "tests/fixtures/corpus-heldout-2",
-        "tests/fixtures/rules/seeds", "tests/fixtures/rules/base", "tests/fixtures/validate"]
+        "tests/fixtures/corpus-heldout-3", "tests/fixtures/rules/seeds", "tests/fixtures/rules/base",
+        "tests/fixtures/validate"]
 
 
 def _validate(folder: Path, cwd: Path, tree: Path) -> dict:

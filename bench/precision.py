@@ -10,11 +10,12 @@ family (LR, LN, LD, LC, LH, LM) and overall; the findings left over are listed b
 rules still get wrong is in view. Schema and file codes (LS, LF) count too: a corpus leaflet must
 be schema-valid, so any of those is a false positive.
 
-Three corpora: tests/fixtures/corpus/ (the eight leaflets the rules were tuned on),
-tests/fixtures/corpus-heldout/ (leaflets written afterwards and never tuned on: the honest measure), and
-tests/fixtures/corpus-heldout-2/ (five more, written once the first held-out corpus had been looked at).
+Four corpora: tests/fixtures/corpus/ (the eight leaflets the rules were tuned on),
+tests/fixtures/corpus-heldout/ (leaflets written afterwards and never tuned on: the honest measure),
+tests/fixtures/corpus-heldout-2/ (five more, written once the first held-out corpus had been looked at), and
+tests/fixtures/corpus-heldout-3/ (five more, in procedures and specialties none of the others has).
 ``python bench/precision.py --corpus tests/fixtures/corpus-heldout`` measures one; without
-``--corpus`` (and from bench/run.py) all three are measured. A corpus's own ``leaflets.toml``, when it has
+``--corpus`` (and from bench/run.py) all four are measured. A corpus's own ``leaflets.toml``, when it has
 one, is the configuration its leaflets are checked with.
 """
 
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 HELD_OUT = ROOT / "tests" / "fixtures" / "corpus-heldout"
 HELD_OUT_2 = ROOT / "tests" / "fixtures" / "corpus-heldout-2"
+HELD_OUT_3 = ROOT / "tests" / "fixtures" / "corpus-heldout-3"
 TODAY = "2026-06-01"  # the corpus's review dates are set against this day
 
 Key = tuple[str, str, int]  # (leaflet id, code, line)
@@ -104,7 +106,7 @@ def measure(corpus: Path) -> None:
 
 
 def main(runs: int = 1, corpus: Path | None = None) -> None:  # noqa: ARG001  (bench/run.py passes runs)
-    for folder in [corpus] if corpus else [CORPUS, HELD_OUT, HELD_OUT_2]:
+    for folder in [corpus] if corpus else [CORPUS, HELD_OUT, HELD_OUT_2, HELD_OUT_3]:
         if folder is not corpus and not folder.is_dir():
             continue
         measure(folder.resolve())
@@ -113,7 +115,7 @@ def main(runs: int = 1, corpus: Path | None = None) -> None:  # noqa: ARG001  (b
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, help="a corpus folder (<id>/en.json + <id>/expected.json); "
-                        "default: the three shipped corpora")
+                        "default: the four shipped corpora")
     arguments = parser.parse_args()
     if arguments.corpus and not arguments.corpus.is_dir():
         parser.error(f"--corpus {arguments.corpus}: not a folder")
