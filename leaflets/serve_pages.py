@@ -53,8 +53,9 @@ class Served:
 # that field (leaflets/templates/_leaflet.html). Anything else (title, summary, the whole file) goes
 # under the page's title.
 SECTIONS = {
-    "condition": "condition", "procedure": "procedure", "benefits": "benefits", "alternatives": "alternatives",
-    "preparation": "preparation", "on_the_day": "on-the-day", "risks": "risks", "recovery": "recovery",
+    "condition": "condition", "procedure": "procedure", "benefits": "benefits", "outcomes": "benefits",
+    "alternatives": "alternatives", "preparation": "preparation", "on_the_day": "on-the-day", "risks": "risks",
+    "risks_introduction": "risks", "recovery": "recovery",
     "urgent_help": "urgent-help", "questions": "questions", "glossary": "glossary", "contact": "contact",
     "disclaimer": "about", "version": "about", "last_reviewed": "about", "next_review": "about",
     "authors": "about", "approval": "about", "sources": "about", "status": "about", "id": "about",

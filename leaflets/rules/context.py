@@ -26,9 +26,10 @@ NOT_PROSE = {"$schema", "id", "language", "version", "status", "last_reviewed", 
              "cite"}  # a figure's source and quoted passage: the source's words, not the leaflet's (LN008-LN012)
 
 # Sections a patient reads, in reading order (the readability unit).
-SECTIONS = ["title", "summary", "department", "condition", "procedure", "benefits", "alternatives", "preparation",
-            "on_the_day", "risks", "recovery", "urgent_help", "questions", "glossary", "further_information", "contact",
-            "statements", "disclaimer"]
+# (risks_introduction and outcomes were once missing: "completely safe" there was printed unchecked)
+SECTIONS = ["title", "summary", "department", "condition", "procedure", "benefits", "outcomes", "alternatives",
+            "preparation", "on_the_day", "risks_introduction", "risks", "recovery", "urgent_help", "questions",
+            "glossary", "further_information", "contact", "statements", "disclaimer"]
 
 # A sentence ends at ".", "!" or "?" before a space and a capital, a digit or an opening quote or bracket;
 # and before a capital with no space at all when two lower-case letters come before the mark: "15

@@ -23,7 +23,7 @@ from leaflets.rules.registry import Hit, rule
 
 SUPPORTED = "English (en, en-GB, en-US and other en-XX tags)"
 GRADED_SECTIONS = ["summary", "condition", "procedure", "benefits", "alternatives", "preparation", "on_the_day",
-                   "risks", "recovery", "urgent_help", "questions", "contact", "disclaimer"]
+                   "risks_introduction", "risks", "recovery", "urgent_help", "questions", "contact", "disclaimer"]
 
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
