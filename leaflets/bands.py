@@ -35,6 +35,12 @@ class Figure:
     at_least: bool = False
 
     def overlaps(self, other: Figure, slack: float = 1.5) -> bool:
+        """Whether two figures can both be true: an "about" figure stands for anything up to ``slack`` times
+        it either way. Between two "about" figures the slack is allowed once, not on each side: "about 1 in
+        10" against "about 5 in 100" is twice the figure, not within half again of it (allowed on both
+        sides, 2.25 times passed)."""
+        if self.exact and other.exact:
+            return self.low / slack <= other.high and other.low <= self.high * slack
         low, high = (self.low / slack, self.high * slack) if self.exact else (self.low, self.high)
         other_low, other_high = (other.low / slack, other.high * slack) if other.exact else (other.low, other.high)
         return low <= other_high and other_low <= high

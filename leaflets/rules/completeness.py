@@ -130,8 +130,8 @@ def no_emergency_number(ctx: Context) -> Iterable[Hit]:
 
 # The meaning, in any of the phrasings real leaflets use: (1) this leaflet does not replace advice
 # ("does not replace", "is not intended to replace", "is not a substitute for", "should not be used
-# instead of", "general guidance only") and (2) the patient's own team is the one to ask.
-_REPLACE = re.compile(r"\b(?:not|never|n['’]t)\s+(?:\w+\s+){0,3}?(?:replace|take\s+the\s+place|substitute|"
+# instead of", "cannot replace", "general guidance only") and (2) the patient's own team is the one to ask.
+_REPLACE = re.compile(r"\b(?:not|never|cannot|n['’]t)\s+(?:\w+\s+){0,3}?(?:replace|take\s+the\s+place|substitute|"
                       r"a\s+substitute|be\s+a\s+substitute|be\s+used\s+instead|instead)|\bnot\s+a\s+substitute\b|"
                       r"\b(?:general|generic)\s+(?:information|guidance|advice)\b|\b(?:is|are)\s+(?:only\s+)?general\b|\bonly\s+(?:general|a\s+general)\s+"
                       r"(?:information|guide|guidance)\b|\bnot\s+(?:personal|individual)\s+(?:medical\s+)?advice\b",
@@ -143,7 +143,8 @@ _YOUR_TEAM = re.compile(r"\b(?:doctors?|team|nurses?|surgeons?|GP|consultants?|c
 @rule("LM005", "disclaimer-incomplete", Severity.WARNING,
       "The disclaimer does not say the leaflet cannot replace advice.",
       what="A `disclaimer` that does not say, in any words, both that the leaflet does not replace advice (\"does not "
-           "replace\", \"is not intended to replace\", \"is not a substitute for\", \"general guidance only\") and "
+           "replace\", \"is not intended to replace\", \"cannot replace\", \"is not a substitute for\", \"general "
+           "guidance only\") and "
            "who to ask instead (the patient's doctor, nurse, surgeon or care team). The meaning is checked, not one "
            "phrasing, in English leaflets only: the phrasings it knows are English (a fluent reader checks others).",
       why="A leaflet is written for everyone having the operation; the patient's own team knows their case. The "

@@ -426,20 +426,32 @@ def invisible_character(ctx: Context) -> Iterable[Hit]:
 
 @rule("LH012", "retired-service", Severity.ERROR, "A service or body named that no longer exists.",
       what="Names of closed or renamed services and bodies from leaflets/rules/data/retired_services.toml (NHS "
-           "Direct, NHS Choices, primary care trusts, Public Health England...), each with the one that replaced it.",
+           "Direct, NHS Choices, primary care trusts, Public Health England...), each with the one that replaced it, "
+           "and their old numbers; a name with its number just after it (\"NHS Direct on 0845 4647\") is one finding.",
       why="A patient who looks for NHS Direct at night finds nothing, and the number printed beside it may now "
           "belong to someone else. Out-of-date names also tell the reader the rest of the leaflet was not checked.",
       bad="If you are worried out of hours, call NHS Direct.",
       good="If you are worried out of hours, call NHS 111.",
       data_file="leaflets/rules/data/retired_services.toml")
 def retired_service(ctx: Context) -> Iterable[Hit]:
-    yield from phrase_hits(ctx, "retired_services", "entry", "retired service")
+    ends: dict[str, int] = {}  # where the last hit in each paragraph ended
+    for hit in phrase_hits(ctx, "retired_services", "entry", "retired service"):
+        index, length = hit.index or 0, hit.length or 0
+        number = any(c.isdigit() for c in ctx.get(hit.pointer, "")[index:index + length])
+        if number and hit.pointer in ends and 0 <= index - ends[hit.pointer] <= _NAMED_WITH_NUMBER:
+            continue  # "call NHS Direct on 0845 4647": one service named with its number, one finding
+        ends[hit.pointer] = index + length
+        yield hit
+
+
+_NAMED_WITH_NUMBER = 40  # characters between a retired service's name and a retired number that is its own
 
 
 @rule("LH013", "missing-figure", Severity.ERROR, "The text points to a picture the leaflet does not have.",
       what="Pointers to pictures (\"see the diagram below\", \"figure 1\", \"as shown opposite\"; list: "
            "leaflets/rules/data/figure_references.toml) in a leaflet with no figure block; in one with figures, only "
-           "a numbered pointer past its last figure (\"figure 3\" with two figures).",
+           "a numbered pointer past its last figure (\"figure 3\" with two figures). \"Figures\" counts only with a "
+           "number after it (\"see figures 2 and 3\"): \"the figures below\" are a leaflet's numbers.",
       why="Text copied from a leaflet with a diagram keeps its pointers; the patient then looks for a picture that "
           "is not there, and the words around it were written to lean on it.",
       bad="The nerve runs through the carpal tunnel (see the diagram below).",
@@ -465,8 +477,12 @@ def missing_figure(ctx: Context) -> Iterable[Hit]:
         text = paragraph.text.lower()
         before, after = text[max(0, index - 20):index], text[index + len(match.group()):]
         end = index + len(match.group())
-        pointing = table.before.search(before) if picture else None
-        following = (table.number.match(after) if picture else None) or table.place.match(after)
+        numbered = table.number.match(after) if picture else None
+        if match.group() in table.numbered_only:  # "the figures below" are numbers; "figures 2 and 3" pictures
+            pointing, following = None, numbered
+        else:
+            pointing = table.before.search(before) if picture else None
+            following = numbered or table.place.match(after)
         if count and not _past_last(following, count):
             continue
         if pointing or following:
@@ -492,6 +508,7 @@ def _past_last(following: re.Match[str] | None, count: int) -> bool:
 class _FigureWords(NamedTuple):
     words: frozenset[str]
     showing: frozenset[str]
+    numbered_only: frozenset[str]
     before: re.Pattern[str]
     number: re.Pattern[str]
     place: re.Pattern[str]
@@ -513,6 +530,7 @@ def _figure_words() -> _FigureWords:
     return _FigureWords(
         frozenset(pictures + showing),
         frozenset(showing),
+        frozenset(listed("numbered_only")),
         re.compile(rf"(?:^|[^\w-])(?:{alternatives('pointing')})\s+$"),
         re.compile(r"\.?\s*\d+[a-z]?\b"),
         re.compile(rf"\s+(?:{alternatives('places')})\b"),

@@ -133,7 +133,9 @@ def _explained(sentences: list[Sentence], position: int, start: int, end: int) -
            "a few weeks before\", \"a local anaesthetic ... to numb it\", the term's `explained_by` in the list, "
            "or in the sentence before, in the same paragraph: \"done while you are asleep. ... the risks of an "
            "anaesthetic\", its `explained_before`). A term in curly single quotes (‘laparoscopic’) is found like "
-           "any other. Everyday words of the body (tendon, cartilage) are not in the list.",
+           "any other. Everyday words of the body (tendon, cartilage) are not in the list, and a term met first in "
+           "everyday use (\"a general anaesthetic\", the term's `everyday_after`) is not reported when it comes "
+           "back alone (\"after the anaesthetic\").",
       why="A patient who does not know a word cannot weigh a risk that uses it. Explaining it at first use, or in "
           "the glossary, costs a line and saves a phone call or a wrong decision.",
       bad="There is a small risk of spondylolisthesis after the operation.",
@@ -171,6 +173,9 @@ def _jargon_checked(ctx: Context) -> Iterator[tuple[Term, Hit | None]]:
         sentences, starts = running
         first = _first_use(term, ctx, sentences, starts)
         if first is None:
+            continue
+        if first is EVERYDAY:
+            yield term, None  # known to the reader, as an explained term is (the grades count it as short)
             continue
         position, match = first
         if _explained(sentences, position, match.start(), match.end()) or \
@@ -218,9 +223,14 @@ def _explained_by(term: Term, sentences: list[Sentence], position: int, end: int
                 any(w in before.text.lower() for w in term.explained_before))
 
 
+EVERYDAY: tuple[int, re.Match[str]] = (-1, re.compile("").match(""))  # type: ignore[assignment]  # what
+# _first_use gives for a term the reader met first in everyday use (compared by identity, never unpacked)
+
+
 def _first_use(term: Term, ctx: Context, sentences: list[Sentence],
                first: dict[int, int]) -> tuple[int, re.Match[str]] | None:
-    """The first sentence (of ``sentences``) using the term, found by one scan of the joined text.
+    """The first sentence (of ``sentences``) using the term, found by one scan of the joined text, or
+    EVERYDAY when its first use is an everyday one ("a general anaesthetic": the reader knows it).
     ``first``: each paragraph's first position in ``sentences`` (a paragraph's sentences are contiguous)."""
     if term.lower_regex is None:
         return None
@@ -231,8 +241,9 @@ def _first_use(term: Term, ctx: Context, sentences: list[Sentence],
         while position < len(sentences) and sentences[position].paragraph is paragraph:
             text = sentences[position].text
             for match in term.word_regex.finditer(text) if term.word_regex else ():
-                if not (term.everyday_after and text[:match.start()].lower().endswith(term.everyday_after)):
-                    return position, match
+                if term.everyday_after and text[:match.start()].lower().endswith(term.everyday_after):
+                    return EVERYDAY  # met first in everyday use ("a general anaesthetic"): "the anaesthetic" is that
+                return position, match
             position += 1
     return None
 
