@@ -33,10 +33,11 @@ MIN_RECALL = 0.98
 # consequence's "rarely", LR001's "many long words" on long everyday sentences, a risk's group read as prose).
 MIN_PRECISION_2 = 0.98
 MIN_RECALL_2 = 0.95
-# The third held-out corpus (corpus-heldout-3/README.md, "Results"): 93.7 % / 91.4 % on its first run, frozen, and
-# nothing changed after it (under 90 % in LC, LH and LM, so tests/test_editor_judgements.py leaves it out).
-MIN_PRECISION_3 = 0.93
-MIN_RECALL_3 = 0.91
+# The third held-out corpus (corpus-heldout-3/README.md, "Results"): 93.7 % / 91.4 % on its first run, frozen;
+# 97.5 % / 97.5 % after the faults it showed were fixed (risks_introduction and outcomes unread, "the figures
+# below" taken for a picture, NHS Direct and its number twice, "cannot replace", a general anaesthetic).
+MIN_PRECISION_3 = 0.97
+MIN_RECALL_3 = 0.97
 FLOORS = {HELD_OUT: (MIN_PRECISION, MIN_RECALL), HELD_OUT_2: (MIN_PRECISION_2, MIN_RECALL_2),
           HELD_OUT_3: (MIN_PRECISION_3, MIN_RECALL_3)}
 
