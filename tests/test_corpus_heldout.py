@@ -89,38 +89,24 @@ def _title(path):
     return json.loads(path.read_text(encoding="utf-8"))["title"].casefold()
 
 
-def test_the_second_held_out_corpus_is_new_and_not_patient_information():
-    """Held out means procedures no other corpus has (neither its id nor its title appears in the tuned or the first
-    held-out corpus), in families with a checklist and at least two without one; and, as test documents, each
-    leaflet's only source says its figures are round test numbers."""
-    ours = sorted(HELD_OUT_2.glob("*/en.json"))
-    others = [*TUNED.glob("*/en.json"), *HELD_OUT.glob("*/en.json")]
-    assert len(ours) >= 5, ours
-    assert not {p.parent.name for p in ours} & {p.parent.name for p in others}
-    assert not {_title(p) for p in ours} & {_title(p) for p in others}
-    leaflets = [json.loads(p.read_text(encoding="utf-8")) for p in ours]
+@pytest.mark.parametrize("ours,before", [(HELD_OUT_2, [TUNED, HELD_OUT]), (HELD_OUT_3, [TUNED, HELD_OUT, HELD_OUT_2])],
+                         ids=["second", "third"])
+def test_a_later_held_out_corpus_is_new_and_not_patient_information(ours, before):
+    """Held out means procedures no earlier corpus has (neither its id nor its title), in families with a
+    checklist and at least two leaflets without one, in the current content format; and, as test documents,
+    each leaflet's only source says its figures are round test numbers."""
+    from leaflets.content_format import SCHEMA_REF
+
+    files = sorted(ours.glob("*/en.json"))
+    others = [path for corpus in before for path in corpus.glob("*/en.json")]
+    assert len(files) >= 5, files
+    assert not {p.parent.name for p in files} & {p.parent.name for p in others}
+    assert not {_title(p) for p in files} & {_title(p) for p in others}
+    leaflets = [json.loads(p.read_text(encoding="utf-8")) for p in files]
     assert sum("family" not in leaflet for leaflet in leaflets) >= 2
     assert any("family" in leaflet for leaflet in leaflets)
-    for path, leaflet in zip(ours, leaflets, strict=True):
+    for path, leaflet in zip(files, leaflets, strict=True):
         assert (path.parent / "expected.json").is_file(), path
-        assert [source["title"] for source in leaflet["sources"]] == \
-            ["Test source: figures in this test leaflet are round numbers for testing only"], path
-
-
-def test_the_third_held_out_corpus_is_new_and_not_patient_information():
-    """The third corpus is held out only if its procedures are in no other corpus (neither id nor title), it has
-    families with a checklist and at least two leaflets without one, and each leaflet's only source says its
-    figures are round test numbers (corpus-heldout-3/README.md)."""
-    ours = sorted(HELD_OUT_3.glob("*/en.json"))
-    others = [*TUNED.glob("*/en.json"), *HELD_OUT.glob("*/en.json"), *HELD_OUT_2.glob("*/en.json")]
-    assert len(ours) >= 5, ours
-    assert not {p.parent.name for p in ours} & {p.parent.name for p in others}
-    assert not {_title(p) for p in ours} & {_title(p) for p in others}
-    leaflets = [json.loads(p.read_text(encoding="utf-8")) for p in ours]
-    assert sum("family" not in leaflet for leaflet in leaflets) >= 2
-    assert any("family" in leaflet for leaflet in leaflets)
-    for path, leaflet in zip(ours, leaflets, strict=True):
-        assert (path.parent / "expected.json").is_file(), path
-        assert leaflet["$schema"] == "../../schemas/leaflet.v2.schema.json", path
+        assert leaflet["$schema"] == SCHEMA_REF, path
         assert [source["title"] for source in leaflet["sources"]] == \
             ["Test source: figures in this test leaflet are round numbers for testing only"], path
