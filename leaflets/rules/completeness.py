@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 from leaflets.findings import Severity
-from leaflets.rules.context import Context, Passage
+from leaflets.rules.context import Context, Passage, under
 from leaflets.rules.registry import Hit, rule
 
 
@@ -90,11 +90,6 @@ def _urgent_help(ctx: Context) -> list[Passage]:
     return ctx.cache["urgent help"]
 
 
-def _under(paragraphs: list[Passage], pointer: str) -> list[Passage]:
-    """The paragraphs at or under ``pointer`` (what ``ctx.prose_under`` tests), from a few already picked."""
-    return [p for p in paragraphs if p.pointer == pointer or p.pointer.startswith(pointer + "/")]
-
-
 @rule("LM003", "urgent-help-without-contact", Severity.ERROR, "The urgent-help section does not say whom to call.",
       what="`urgent_help.whom_to_call` that names no one to call: no ward, team, GP, NHS 111, 999 or phone number. "
            "Also fires when `urgent_help.symptoms` is missing or holds no symptom text.",
@@ -105,10 +100,10 @@ def _under(paragraphs: list[Passage], pointer: str) -> list[Passage]:
 def urgent_help_without_contact(ctx: Context) -> Iterable[Hit]:
     if not isinstance(ctx.data.get("urgent_help"), dict):
         return  # the schema reports a missing or ill-typed section
-    symptoms = _under(_urgent_help(ctx), "/urgent_help/symptoms")
+    symptoms = under(_urgent_help(ctx), "/urgent_help/symptoms")
     if not any(p.text.strip() for p in symptoms):
         yield Hit("/urgent_help", "urgent help lists no symptoms: say which symptoms need help at once")
-    whom = " ".join(p.text for p in _under(_urgent_help(ctx), "/urgent_help/whom_to_call"))
+    whom = " ".join(p.text for p in under(_urgent_help(ctx), "/urgent_help/whom_to_call"))
     if not _WHO.search(whom):
         yield Hit("/urgent_help/whom_to_call", "this does not say whom to call: name the ward or team and its "
                   "number, NHS 111 or the GP, and 999 in an emergency")

@@ -71,6 +71,11 @@ class Sentence(NamedTuple):
     text: str
 
 
+def under(paragraphs: list[Passage], pointer: str) -> list[Passage]:
+    """The paragraphs of ``paragraphs`` at ``pointer`` or inside it."""
+    return [p for p in paragraphs if p.pointer == pointer or p.pointer.startswith(pointer + "/")]
+
+
 def parse_date(value: Any) -> dt.date | None:
     if not isinstance(value, str):
         return None
@@ -183,7 +188,7 @@ class Context:
                     self._walk(item, f"{pointer}/{pointer_escape(key)}", section, out)
 
     def prose_under(self, pointer: str) -> list[Passage]:
-        return [p for p in self.paragraphs if p.pointer == pointer or p.pointer.startswith(pointer + "/")]
+        return under(self.paragraphs, pointer)
 
     @functools.cached_property
     def sentences(self) -> list[Sentence]:

@@ -174,10 +174,10 @@ def _jargon_checked(ctx: Context) -> Iterator[tuple[Term, Hit | None]]:
         first = _first_use(term, ctx, sentences, starts)
         if first is None:
             continue
-        if first is EVERYDAY:
-            yield term, None  # known to the reader, as an explained term is (the grades count it as short)
-            continue
         position, match = first
+        if match is None:
+            yield term, None  # met first in everyday use: known to the reader, as an explained term is
+            continue
         if _explained(sentences, position, match.start(), match.end()) or \
                 _explained_by(term, sentences, position, match.end()):
             yield term, None
@@ -223,14 +223,11 @@ def _explained_by(term: Term, sentences: list[Sentence], position: int, end: int
                 any(w in before.text.lower() for w in term.explained_before))
 
 
-EVERYDAY: tuple[int, re.Match[str]] = (-1, re.compile("").match(""))  # type: ignore[assignment]  # what
-# _first_use gives for a term the reader met first in everyday use (compared by identity, never unpacked)
-
-
 def _first_use(term: Term, ctx: Context, sentences: list[Sentence],
-               first: dict[int, int]) -> tuple[int, re.Match[str]] | None:
-    """The first sentence (of ``sentences``) using the term, found by one scan of the joined text, or
-    EVERYDAY when its first use is an everyday one ("a general anaesthetic": the reader knows it).
+               first: dict[int, int]) -> tuple[int, re.Match[str] | None] | None:
+    """The first sentence (of ``sentences``) using the term and the match there, found by one scan of the
+    joined text; no match when that first use is an everyday one ("a general anaesthetic": the reader
+    knows it).
     ``first``: each paragraph's first position in ``sentences`` (a paragraph's sentences are contiguous)."""
     if term.lower_regex is None:
         return None
@@ -242,7 +239,7 @@ def _first_use(term: Term, ctx: Context, sentences: list[Sentence],
             text = sentences[position].text
             for match in term.word_regex.finditer(text) if term.word_regex else ():
                 if term.everyday_after and text[:match.start()].lower().endswith(term.everyday_after):
-                    return EVERYDAY  # met first in everyday use ("a general anaesthetic"): "the anaesthetic" is that
+                    return position, None  # met first in everyday use: "the anaesthetic" later is that
                 return position, match
             position += 1
     return None

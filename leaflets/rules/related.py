@@ -35,8 +35,7 @@ def related_leaflet_missing(ctx: Context) -> Iterable[Hit]:
             continue  # the schema reports it
         if related == own:
             yield Hit(pointer, f"\"{related}\" is this leaflet's own id: name other leaflets here, or remove it")
-        elif not _has_leaflet(related_folder(ctx.doc.path, related), ctx.language):
-            folder = related_folder(ctx.doc.path, related)
+        elif not _has_leaflet(folder := related_folder(ctx.doc.path, related), ctx.language):
             yield Hit(pointer, f"there is no leaflet \"{related}\" ({folder.parent.name}/{related}/<language>.json "
                       "does not exist beside this leaflet's folder): correct the id, add that leaflet, or remove it")
 
