@@ -30,22 +30,23 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from leaflets import icc
+from leaflets.brand_folder import BRAND_FILE, DEFAULT_BRAND, MAX_BRAND_JSON_BYTES, brand_dir  # noqa: F401  (all still here)
 from leaflets.contact import Dialable
 from leaflets.content import display_path, load
 from leaflets.logo import MAX_LOGO_DEPTH, LogoError, clean_logo  # noqa: F401  (MAX_LOGO_DEPTH: one place for limits)
 from leaflets.output_condition import DeclaredCondition
 from leaflets.schema import check
 
-BRAND_FILE = "brand.json"
-DEFAULT_BRAND = "default"
+# BRAND_FILE, DEFAULT_BRAND, MAX_BRAND_JSON_BYTES and brand_dir() live in leaflets.brand_folder, which
+# the slot rules import without this module
 PAPER_MM: dict[str, tuple[int, int]] = {"A4": (210, 297), "A5": (148, 210)}
 TEXT_SCREEN = "#1a1a1a"  # body text on screen; in print, text is always 100 % K
 MIN_CONTRAST = 4.5  # WCAG 2.2 AA for body text
 
 # Limits on what a brand folder may hold, each checked with stat() before the file is read: a
 # symbolic link to a 3 GB file once made a build use 3.2 GB, and a 59 MB logo took 30 s to load.
+# (MAX_BRAND_JSON_BYTES, for brand.json itself, is with the names above in leaflets.brand_folder.)
 KIB, MIB = 1024, 1024 * 1024
-MAX_BRAND_JSON_BYTES = 256 * KIB
 MAX_LOGO_BYTES = 1 * MIB  # shipped logos are under 1 KiB
 MAX_FONT_BYTES = 20 * MIB  # each face; a full CJK face is about 16 MiB
 MAX_ICC_BYTES = icc.MAX_PROFILE_BYTES  # 10 MiB
@@ -60,15 +61,6 @@ class BrandError(Exception):
 
 class MissingGlyphsError(BrandError):
     """A leaflet uses characters that the brand's typeface has no glyph for."""
-
-
-def brand_dir() -> Path:
-    """Brands ship inside the package when installed (``leaflets/brands``), and sit at the top of a checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "brands", here.parent / "brands"):
-        if (candidate / DEFAULT_BRAND / BRAND_FILE).is_file():
-            return candidate
-    raise FileNotFoundError("the leaflets brands folder is missing from this installation")
 
 
 def available_brands() -> list[str]:

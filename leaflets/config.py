@@ -73,18 +73,45 @@ class Config:
         a build, preview or serve renders with (a brand given by path counts, though not in brands/)."""
         return dataclasses.replace(self, brands=(str(brand_folder),))
 
+    # What enabled() worked out, so that asking about each rule for each leaflet (~70 times a file)
+    # costs a dict look-up: the codes ``select`` and ``ignore`` turn on, as of the lists they were
+    # worked out from (copies: a list changed later, even in place, starts the answers again), and the
+    # per-file ignores that apply to the last path asked about. Not part of the configuration's value.
+    _selected: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _selected_from: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []), init=False, repr=False,
+                                                        compare=False)
+    _file_ignores: tuple[object, object, dict[str, list[str]], list[list[str]]] | None = field(
+        default=None, init=False, repr=False, compare=False)
+
     def enabled(self, code: str, path: str | os.PathLike[str] = "") -> bool:
         """Whether content rule ``code`` runs on the file at ``path``."""
         if not self.ignore and not self.per_file_ignores and "ALL" in self.select:
             return True  # the defaults, asked about each rule for each leaflet: no generator to build
-        if not any(_matches(code, s) for s in self.select) or any(_matches(code, i) for i in self.ignore):
+        if self._selected_from[0] != self.select or self._selected_from[1] != self.ignore:
+            self._selected, self._selected_from = {}, (list(self.select), list(self.ignore))
+        selected = self._selected.get(code)
+        if selected is None:
+            selected = self._selected[code] = (any(_matches(code, s) for s in self.select)
+                                               and not any(_matches(code, i) for i in self.ignore))
+        if not selected:
             return False
         if path and self.per_file_ignores:
-            relative = _relative(Path(path), self.root)
-            for pattern, codes in self.per_file_ignores.items():
-                if fnmatch.fnmatchcase(relative, pattern) and any(_matches(code, c) for c in codes):
+            for codes in self._ignored_at(path):
+                if any(_matches(code, c) for c in codes):
                     return False
         return True
+
+    def _ignored_at(self, path: str | os.PathLike[str]) -> list[list[str]]:
+        """The code lists of the per-file-ignores whose glob matches ``path``. Kept for the last path
+        (and root and table) asked about: the rules ask about the same file ~70 times in a row, and each
+        answer would otherwise resolve both paths on the file system again."""
+        cached = self._file_ignores
+        if cached is not None and cached[0] == path and cached[1] == self.root and cached[2] == self.per_file_ignores:
+            return cached[3]
+        relative = _relative(Path(path), self.root)
+        matched = [codes for pattern, codes in self.per_file_ignores.items() if fnmatch.fnmatchcase(relative, pattern)]
+        self._file_ignores = (path, self.root, {k: list(v) for k, v in self.per_file_ignores.items()}, matched)
+        return matched
 
 
 def _matches(code: str, selector: str) -> bool:

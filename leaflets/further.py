@@ -24,9 +24,6 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
-from leaflets.model import Placeholder, RelatedLeaflet
-from leaflets.names import output_path
-
 if TYPE_CHECKING:
     from leaflets.model import Leaflet
 
@@ -80,6 +77,10 @@ def _title(path: Path) -> str | None:
 def resolve(leaflet: Leaflet, path: Path | str) -> Leaflet:
     """``leaflet`` with each related leaflet's title and language read from the folder beside its own
     (see the module's doc). ``path``: the leaflet's content file."""
+    # imported here, not at the top: rule LM010 (leaflets.rules.related) uses this module's ID and
+    # languages() on every leaflet `validate` checks, and the model costs ~40 ms to import
+    from leaflets.model import Placeholder, RelatedLeaflet
+
     named = leaflet.further_information.leaflets
     if not named:
         return leaflet
@@ -106,6 +107,8 @@ def resolve(leaflet: Leaflet, path: Path | str) -> Leaflet:
 def link_pages(requests: Sequence[R], built: Collection[tuple[str, str]]) -> list[R]:
     """``requests`` with each related leaflet's web page filled in where ``built`` (the (id, language)
     of every web page this build makes, other shards' included) has it."""
+    from leaflets.names import output_path
+
     out = []
     for request in requests:
         named = request.leaflet.further_information.leaflets

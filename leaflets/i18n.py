@@ -11,18 +11,30 @@ A message the leaflet's language has no translation for is shown in English, wra
 ``<span lang="en">`` so a screen reader switches voice; the leaflet's own words inside such a
 message (a date, a version) are wrapped back in the leaflet's language. Rule LI001 says which
 messages a language lacks, so the fallback is never silent.
+
+Reading a catalogue with Babel costs ~50 ms the first time in a process (Babel's message modules, and
+the ``email`` package it parses the header with), which `leaflets validate` would pay in every worker
+that checks a leaflet in another language than English. So ``locale/_catalogues.json`` keeps what
+:func:`read_catalogue` and :func:`read_messages` made of each file, with the file's SHA-256
+(``python scripts/compile_data.py`` writes it; a test fails when it is stale). A file is read from the
+copy only while it still has those very bytes: an edited catalogue is read with Babel again, never
+served stale, just slower until the copy is written again.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup, escape
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+CATALOGUES_COPY = "_catalogues.json"  # in LOCALE_DIR: every catalogue as read (scripts/compile_data.py writes it)
 DOMAIN = "leaflets"
 SOURCE_LANGUAGE = "en"
 
@@ -44,11 +56,17 @@ def catalogue_path(language: str) -> Path:
 @functools.cache
 def catalogue(language: str) -> dict[str, str] | None:
     """msgid → msgstr of a language's catalogue (fuzzy and empty entries left out), or None if it has none."""
-    from babel.messages.pofile import read_po
-
     path = catalogue_path(language)
     if not path.is_file():
         return None
+    copied = _copied(path)
+    return dict(copied) if isinstance(copied, dict) else read_catalogue(path)
+
+
+def read_catalogue(path: Path) -> dict[str, str]:
+    """The .po file at ``path`` read with Babel: msgid → msgstr, fuzzy and empty entries left out."""
+    from babel.messages.pofile import read_po
+
     with path.open("rb") as handle:
         read = read_po(handle, locale=None, domain=DOMAIN)
     return {str(m.id): str(m.string) for m in read if m.id and isinstance(m.id, str) and isinstance(m.string, str)
@@ -58,10 +76,40 @@ def catalogue(language: str) -> dict[str, str] | None:
 @functools.cache
 def messages() -> tuple[str, ...]:
     """Every message the templates and code use, as the template (.pot) lists them."""
+    path = LOCALE_DIR / f"{DOMAIN}.pot"
+    copied = _copied(path)
+    return tuple(copied) if isinstance(copied, list) else read_messages(path)
+
+
+def read_messages(path: Path) -> tuple[str, ...]:
+    """The message ids of the template (.pot) at ``path``, read with Babel, sorted."""
     from babel.messages.pofile import read_po
 
-    with (LOCALE_DIR / f"{DOMAIN}.pot").open("rb") as handle:
+    with path.open("rb") as handle:
         return tuple(sorted(str(m.id) for m in read_po(handle) if m.id and isinstance(m.id, str)))
+
+
+def _copied(path: Path) -> Any:
+    """What was read from ``path`` (a file in LOCALE_DIR) when the copy was made, if the file still has the
+    bytes it had then (the same bytes give the same reading); else None, and the file is read again."""
+    if not path.is_relative_to(LOCALE_DIR):
+        return None
+    entry = _catalogues_copy(LOCALE_DIR).get(path.relative_to(LOCALE_DIR).as_posix())
+    if isinstance(entry, dict) and entry.get("sha256") == hashlib.sha256(path.read_bytes()).hexdigest():
+        return entry.get("data")
+    return None
+
+
+@functools.cache
+def _catalogues_copy(folder: Path) -> dict[str, Any]:
+    """{file's path in ``folder``: {"sha256": its hash, "data": what was read from it}}, or {} when the copy
+    is missing or cannot be read (every file is then read with Babel)."""
+    try:
+        copy = json.loads((folder / CATALOGUES_COPY).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    files = copy.get("files") if isinstance(copy, dict) else None
+    return files if isinstance(files, dict) else {}
 
 
 def missing(language: str) -> tuple[str, ...]:
@@ -100,6 +148,8 @@ class Interface:
         return words % {k: str(v) for k, v in values.items()} if values else words
 
     def __call__(self, message: str, **values: Any) -> Markup:
+        from markupsafe import Markup, escape  # here, not on import: the rules import this module for LM009
+
         found = self._lookup(message)
         if found is not None:
             return Markup(escape(found)) % values if values else Markup(escape(found))

@@ -166,7 +166,7 @@ def read_brand_slots(folder: str | Path) -> BrandSlots:
 
 @functools.lru_cache(maxsize=64)
 def _read(path: str, _mtime: int, size: int, display: str) -> BrandSlots:
-    from leaflets.brand import MAX_BRAND_JSON_BYTES
+    from leaflets.brand_folder import MAX_BRAND_JSON_BYTES  # not leaflets.brand: see brand_folder
 
     name = Path(path).parent.name
     if size > MAX_BRAND_JSON_BYTES:
@@ -181,9 +181,9 @@ def _read(path: str, _mtime: int, size: int, display: str) -> BrandSlots:
 
 def brand_folders(chosen: Sequence[str] = ()) -> list[Path]:
     """The brands to check slots against: those ``chosen`` (names in brands/ or paths of brand
-    folders), else every brand in the brands folder (leaflets.brand.brand_dir, found from the package,
+    folders), else every brand in the brands folder (leaflets.brand_folder.brand_dir, found from the package,
     so this works from any working folder). Raises ValueError naming one that is not a brand."""
-    from leaflets.brand import BRAND_FILE, brand_dir
+    from leaflets.brand_folder import BRAND_FILE, brand_dir  # not leaflets.brand: see brand_folder
 
     if not chosen:
         try:

@@ -1,6 +1,10 @@
 """Numbers and dates in the words of the leaflet's language: "23 November 2026", "1 in 100",
 "about 1 in 100 people". Babel supplies each language's conventions; a bare language tag gets the
 region NHS leaflets follow.
+
+Babel and the interface catalogues (leaflets.i18n) are imported by the functions that use them, not
+on import: the rules only need ``one_in`` (plain arithmetic), and every `leaflets validate` process
+would otherwise pay ~15-25 ms importing Babel for nothing.
 """
 
 from __future__ import annotations
@@ -8,12 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
-from babel.numbers import format_decimal
-
-from leaflets.i18n import N_, interface
+if TYPE_CHECKING:
+    from babel import Locale
 
 # A bare language gets the region whose conventions NHS leaflets follow ("23 November 2026",
 # not "November 23, 2026"); anything else is left to babel.
@@ -22,6 +24,8 @@ _DEFAULT_REGION = {"en": "en_GB", "cy": "cy_GB", "gd": "gd_GB", "ga": "ga_IE", "
 
 def locale_for(language: str) -> Locale:
     """The babel locale for a BCP 47 tag; unknown languages fall back to British English."""
+    from babel import Locale, UnknownLocaleError
+
     tag = _DEFAULT_REGION.get(language, language.replace("-", "_"))
     try:
         return Locale.parse(tag)
@@ -34,11 +38,15 @@ def locale_for(language: str) -> Locale:
 
 def date_in_words(value: dt.date, language: str = "en") -> str:
     """``2026-11-23`` → ``23 November 2026`` (in the leaflet's language where babel knows it)."""
+    from babel.dates import format_date
+
     return format_date(value, format="long", locale=locale_for(language))
 
 
 def format_count(number: int, language: str = "en") -> str:
     """1000 → ``1,000`` (grouping as the language writes it)."""
+    from babel.numbers import format_decimal
+
     return format_decimal(number, locale=locale_for(language), group_separator=True)
 
 
@@ -84,6 +92,8 @@ def people(percent: float, language: str = "en", *, less_than: bool = False, at_
     needed. With ``less_than`` (an upper bound: "less than", "up to") the figure is never rounded so as
     to claim less than is known; with ``at_least`` (a lower bound: "at least", "more than") never so
     as to claim more ("more than 92 %" is "more than 9 in 10", not "more than 1 in 1.1")."""
+    from leaflets.i18n import N_, interface
+
     say = interface(language).text  # "1 in 20" in the leaflet's language: "1 o bob 20" in Welsh
     if percent >= 100:
         return say(N_("%(count)s in 10"), count="10")
