@@ -9,7 +9,9 @@ leaflet), so a clean file pays nothing for positions.
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
+import operator
 import os
 import re
 import stat
@@ -88,7 +90,7 @@ class Document:
             while pointer:
                 if pointer in positions:
                     return positions[pointer]
-                pointer = pointer.rsplit("/", 1)[0]
+                pointer = pointer.rpartition("/")[0]  # "a" (no slash) goes to the root, not round again
             return positions.get("", (1, 1))
         return self.locator.position(pointer)
 
@@ -203,9 +205,11 @@ class Locator:
 
     A rule's findings name a few places of a leaflet; ``Scan`` works out every place (hundreds) in a
     Python loop over every token. This walks the pointer's path only: at each level it steps over the
-    members or items before the one it wants with json's own scanner (``scan_once``, in C), so a
+    members or items before the one it wants, each with one match of a pattern (key, colon and a plain
+    value) and, for an object or list as the value, json's own scanner (``scan_once``, in C), so a
     sibling holding the whole "risks" list costs one C call. Every key and item passed on the way is
-    remembered, so the next finding in the same place starts where this one left off.
+    remembered, and the walk stops at the one it wants, so the next finding in the same place starts
+    where this one left off.
 
     The places are those ``Scan`` gives (a member at its key's opening quote, an item at its value,
     the first of two duplicate keys, the nearest ancestor for a pointer that is not there): a test
@@ -213,20 +217,32 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        start = _after_space(text, 0)
+        start = _SPACE.match(text).end()  # type: ignore[union-attr]  # (the pattern matches anywhere)
         # pointer -> (offset of its place, offset of its value); the root's place is line 1, column 1
         self._known: dict[str, tuple[int, int]] = {"": (0, start)}
         self._walked: set[str] = set()  # containers whose members are all in _known
+        # containers walked part of the way, up to a wanted member: where to go on (see _walk): object or
+        # list, that member's value and the end of its match, the number of the next item
+        self._paused: dict[str, tuple[bool, int, int, int]] = {}
         self._line_starts: list[int] | None = None
         self._counted = 0
-        self._lf_only = "\r" not in text  # CR and CRLF line ends need LINE_BREAK's table
+        # every line break is a "\n" (LF, or CRLF: its CR ends no line of its own), so a count of "\n" is
+        # the line; a lone CR (old Mac files) needs LINE_BREAK's table
+        self._newline_breaks = "\r" not in text or text.count("\r") == text.count("\r\n")
 
     def line_col(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
             self._counted += 1
-            if self._counted <= 32 and self._lf_only:  # a few places: counted in C, no table of every line
+            if self._counted <= 32 and self._newline_breaks:  # a few places: counted in C, no table of every line
                 return self.text.count("\n", 0, offset) + 1, offset - self.text.rfind("\n", 0, offset)
-            self._line_starts = [0] + [m.end() for m in LINE_BREAK.finditer(self.text)]  # many: each one bisected
+            # many: a table of where each line starts, each place bisected
+            if self._newline_breaks:  # built in C: each line's length and its "\n", added up
+                starts = [0, *map(operator.add, itertools.accumulate(map(len, self.text.split("\n"))),
+                                  itertools.count(1))]
+                starts.pop()  # (the last line's end, past the text)
+                self._line_starts = starts
+            else:
+                self._line_starts = [0] + [m.end() for m in LINE_BREAK.finditer(self.text)]
         index = bisect.bisect_right(self._line_starts, offset) - 1
         return index + 1, offset - self._line_starts[index] + 1
 
@@ -250,49 +266,81 @@ class Locator:
         parent, _, _last = pointer.rpartition("/")
         place = self._find(parent) if pointer else self._known[""]
         if parent in self._known and parent not in self._walked:
-            self._walk(parent, self._known[parent][1])
+            self._walk(parent, pointer)
         return self._known.get(pointer) or place
 
-    def _walk(self, pointer: str, start: int) -> None:
-        """Record the place and value offset of every member or item of the container at ``start``."""
-        self._walked.add(pointer)
-        text, known, scan_once, space = self.text, self._known, _SCAN_ONCE, _after_space
-        opening = text[start:start + 1]
-        if opening not in ("{", "["):
-            return
-        index = space(text, start + 1)
-        if text.startswith("}" if opening == "{" else "]", index):
-            return
-        item = 0
+    def _walk(self, pointer: str, wanted: str) -> None:
+        """Record the place and value offset of the members or items of the container ``pointer`` up to
+        ``wanted``, or to the end when it is not there.
+
+        The walk pauses at the wanted member, before stepping over its value, and goes on from there
+        when a later pointer needs more: a leaflet's findings are in a few of its sections, so the members
+        after the last one asked for are never stepped over. Pausing does not change what is recorded:
+        each member once, in text order, the first of two duplicate keys kept (as Scan)."""
+        text, known, scan_once = self.text, self._known, _SCAN_ONCE
+        paused = self._paused.pop(pointer, None)
+        if paused is None:  # the first visit: at the opening bracket
+            start = known[pointer][1]
+            opening = text[start:start + 1]
+            if opening != "{" and opening != "[":
+                self._walked.add(pointer)  # a string, number or literal has no members
+                return
+            is_object, end, item = opening == "{", start + 1, 0
+            match = (_FIRST_MEMBER if is_object else _FIRST_ITEM).match(text, end)
+            if not is_object and match and match.start(1) == match.end() and text.startswith("]", match.end()):
+                match = None  # an empty list (the pattern's value is optional: it matched nothing before "]")
+        else:  # going on after the member it paused at
+            is_object, value, end, item = paused
+            match = None
+        following, prefix = _NEXT_MEMBER if is_object else _NEXT_ITEM, pointer + "/"
         try:
-            while True:
-                if opening == "{":
-                    key, after = _SCANSTRING(text, index + 1)
-                    value = space(text, space(text, after) + 1)  # past the colon
-                    child = pointer + "/" + (pointer_escape(key) if "~" in key or "/" in key else key)
-                    known.setdefault(child, (index, value))  # the first of two duplicate keys, as Scan
+            if paused is not None:  # step over the value of the member it paused at (a plain one is passed)
+                if end == value:
+                    end = scan_once(text, value)[1]
+                match = following.match(text, end)
+            while match:
+                if is_object:
+                    index, (value, end) = match.start(1), match.span(2)  # the key's body, its value
+                    key = match.group(1)
+                    if "\\" in key:  # decoded by json's own scanner (the pattern let only JSON's escapes through)
+                        key = _SCANSTRING(text, index)[0]
+                    child = prefix + (pointer_escape(key) if "~" in key or "/" in key else key)
+                    known.setdefault(child, (index - 1, value))  # at its opening quote; the first of two
+                    # duplicate keys, as Scan
                 else:
-                    value = index
-                    known[pointer + "/" + str(item)] = (value, value)
+                    value, end = match.span(1)
+                    child = prefix + str(item)
+                    known[child] = (value, value)
                     item += 1
-                _ignored, end = scan_once(text, value)
-                index = space(text, end)
-                if text[index] != ",":
+                # (a second duplicate key is never the wanted one: the walk paused at the first)
+                if child == wanted:
+                    self._paused[pointer] = (is_object, value, end, item)
                     return
-                index = space(text, index + 1)
+                if end == value:  # an object or list (or NaN): json's scanner steps over it, in C
+                    end = scan_once(text, value)[1]
+                match = following.match(text, end)
         except (StopIteration, ValueError, IndexError):  # text json.loads accepted; only a broken one stops here
-            return
+            pass
+        self._walked.add(pointer)
 
 
+# Stepping through a container's members with one match each, in C: the white space, the comma, the key,
+# the colon and a plain value (a string, number or literal) in one go; only an object or list as the
+# value needs json's scanner (which builds the value, so it is kept for what a pattern cannot step over).
+# Strings follow JSON's grammar exactly (no control characters, only JSON's escapes), so a value json's
+# scanner would refuse is not taken by the pattern either: it goes to the scanner, which stops the walk
+# where it stopped before. The value group is empty when the value is not plain (a "{", a "[", or NaN).
 _SPACE = re.compile(r"[ \t\n\r]*")
+_STRICT_STRING = r'"[^"\\\x00-\x1f]*+(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*+)*+"'
+_PLAIN_VALUE = (r"(?P<value>(?:" + _STRICT_STRING
+                + r"|-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++)?(?:[eE][+-]?[0-9]++)?|true|false|null)?)")
+_MEMBER = '"(?P<key>' + _STRICT_STRING[1:-1] + r')"[ \t\n\r]*+:[ \t\n\r]*+' + _PLAIN_VALUE  # the key's body
+_FIRST_MEMBER = re.compile(r"[ \t\n\r]*+" + _MEMBER)
+_NEXT_MEMBER = re.compile(r"[ \t\n\r]*+,[ \t\n\r]*+" + _MEMBER)
+_FIRST_ITEM = re.compile(r"[ \t\n\r]*+" + _PLAIN_VALUE)
+_NEXT_ITEM = re.compile(r"[ \t\n\r]*+,[ \t\n\r]*+" + _PLAIN_VALUE)
 _SCAN_ONCE = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner: (value, end offset)
 _SCANSTRING = json.decoder.scanstring  # type: ignore[attr-defined]  # in C: (decoded string, offset after it)
-
-
-def _after_space(text: str, index: int) -> int:
-    """The first offset at or after ``index`` that is not JSON white space."""
-    match = _SPACE.match(text, index)
-    return match.end() if match else index
 
 
 # --- loading -----------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ CODE = re.compile(r"^(L[A-Z]|P[FLPU])[0-9]{3}$")  # content codes; PF/PL/PP/PU f
 NAME = re.compile(r"^[a-z]+(-[a-z0-9]+)*$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)  # __init__ below: the same arguments, without a check per field
 class Hit:
     """One place a rule fires: a JSON pointer, a message, and optionally where in the text."""
 
@@ -51,6 +51,14 @@ class Hit:
     index: int | None = None  # character offset inside the string at ``pointer``
     severity: Severity | None = None  # overrides the rule's default (e.g. a data file's level)
     length: int | None = None  # characters from ``index`` the finding is about (a draft highlights them)
+
+    def __init__(self, pointer: str, message: str, index: int | None = None, severity: Severity | None = None,
+                 length: int | None = None) -> None:
+        # What the dataclass's own __init__ does, in one step (as leaflets.findings.Finding's): that one
+        # sets each field through object.__setattr__ (frozen), five calls in Python for every hit. Filled
+        # in the fields' order, so repr, equality, hashing and pickles (all by fields) are the same.
+        self.__dict__.update({"pointer": pointer, "message": message, "index": index, "severity": severity,
+                              "length": length})
 
 
 @dataclass(frozen=True)
