@@ -3,6 +3,7 @@ The phrase lists are data: leaflets/rules/data/claims.toml."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -51,7 +52,10 @@ def negated(text: str, index: int) -> bool:
     return bool(_NEGATION.search(window[cut + 1:]))
 
 
-_FOOTNOTE = re.compile(r"(?<=[A-Za-z).,])(?P<mark>[\^*†‡]+|\+(?!\d))(?=\s|$|[.,;:!?)])")
+@functools.cache
+def _footnote() -> re.Pattern[str]:
+    """Compiled when first needed: only a leaflet with one of the marks in its prose gets that far."""
+    return re.compile(r"(?<=[A-Za-z).,])(?P<mark>[\^*†‡]+|\+(?!\d))(?=\s|$|[.,;:!?)])")
 
 
 @rule("LC002", "stray-footnote-mark", Severity.WARNING, "A footnote mark with no footnote.",
@@ -64,7 +68,7 @@ _FOOTNOTE = re.compile(r"(?<=[A-Za-z).,])(?P<mark>[\^*†‡]+|\+(?!\d))(?=\s|$|
 def stray_footnote_mark(ctx: Context) -> Iterable[Hit]:
     if not any(mark in ctx.joined for mark in "^*+†‡"):
         return
-    for paragraph, index, match in ctx.matches(_FOOTNOTE):
+    for paragraph, index, match in ctx.matches(_footnote()):
         yield Hit(paragraph.pointer, f"\"{match['mark']}\" looks like a footnote mark, but a leaflet has no "
                   "footnotes: put the condition it stood for into the sentence, or remove it", index=index)
 

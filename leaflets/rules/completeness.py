@@ -4,12 +4,44 @@ it must, and the glossary explains words the leaflet uses."""
 
 from __future__ import annotations
 
+import bisect
+import functools
+import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
 
 from leaflets.findings import Severity
-from leaflets.rules.context import Context, Passage, under
+from leaflets.rules.context import SECTIONS, Context, Passage, under
 from leaflets.rules.registry import Hit, rule
+
+if TYPE_CHECKING:
+    from leaflets.rules.material import MaterialRisk
+
+_SECTION_OF = operator.itemgetter(2)  # a Passage's section
+_RANK = {section: rank for rank, section in enumerate(SECTIONS)}
+T = TypeVar("T")
+
+
+def section_run(items: list[T], section: str, section_of: Callable[[T], str]) -> list[T]:
+    """The run of ``items`` (paragraphs, or sentences) in the top-level ``section``, found by two binary searches.
+
+    Context.paragraphs walks SECTIONS in order, and its sentences follow its paragraphs, so the sections of
+    either list come in SECTIONS order: one section's items are one run, and the items before it are of
+    sections before it. A handful of look-ups, not a test of every paragraph's pointer or section."""
+    rank = _RANK[section]
+
+    def key(item: T) -> int:
+        return _RANK[section_of(item)]
+
+    start = bisect.bisect_left(items, rank, key=key)
+    return items[start:bisect.bisect_right(items, rank, lo=start, key=key)]
+
+
+def section_prose(ctx: Context, section: str) -> list[Passage]:
+    """``ctx.prose_under("/" + section)`` for a top-level section (``section_run``): a paragraph is in the
+    section exactly when its pointer is "/<section>" or under it."""
+    return section_run(ctx.paragraphs, section, _SECTION_OF)
 
 
 @rule("LM001", "path-mismatch", Severity.ERROR, "The leaflet's id or language does not match where the file is.",
@@ -84,9 +116,10 @@ _EMERGENCY = re.compile(r"(?<!\d)(?:999|112|911)(?!\d)")
 
 
 def _urgent_help(ctx: Context) -> list[Passage]:
-    """``ctx.prose_under("/urgent_help")``, once for LM003 and LM004: each call walks every paragraph."""
+    """``ctx.prose_under("/urgent_help")``, once for LM003 and LM004 (by ``section_prose``: no walk of every
+    paragraph)."""
     if "urgent help" not in ctx.cache:
-        ctx.cache["urgent help"] = ctx.prose_under("/urgent_help")
+        ctx.cache["urgent help"] = section_prose(ctx, "urgent_help")
     return ctx.cache["urgent help"]
 
 
@@ -221,6 +254,44 @@ def import_leftovers(ctx: Context) -> Iterable[Hit]:
 _CLAUSE_END = re.compile(r"[.!?;:]\s")  # compiled once: re.split with a string looks it up for each paragraph
 
 
+def _risk_clauses(ctx: Context) -> tuple[list[str], str]:
+    """The risks' prose in lower case split into clauses, and the clauses with their white space made single
+    spaces and stripped, joined by NUL: what ``MaterialRisk.mentioned`` reads.
+
+    Found by a few calls in C on all the risks' text at once, not by a split, a join and a strip for each
+    paragraph and clause (one hundred and more a leaflet). The paragraphs are joined by NUL and each clause
+    end made a NUL: a clause end is a mark and a white space, so none takes in a NUL, and each is the one
+    the paragraph alone has. Split at the NULs, that is the clauses of every paragraph in turn. A paragraph
+    with a NUL of its own (never in a real leaflet) would be split at it: then each is split alone, as before."""
+    paragraphs = section_prose(ctx, "risks")
+    text = "\x00".join(p.text for p in paragraphs).lower()
+    if text.count("\x00") != max(len(paragraphs) - 1, 0):
+        clauses = [s for p in paragraphs for s in _CLAUSE_END.split(p.text.lower())]
+        return clauses, "\0".join(" ".join(s.split()) for s in clauses)
+    joined = _CLAUSE_END.sub("\x00", text)
+    clauses = joined.split("\x00") if paragraphs else []
+    # Each clause's " ".join(clause.split()). Nothing to do when the only white space is single spaces between
+    # words, as in nearly every leaflet (every other white-space character is one str.isprintable() refuses);
+    # else runs of white space made one space, then the spaces beside a NUL dropped (split() drops those at
+    # either end).
+    if "".join(clauses).isprintable() and "  " not in joined and "\x00 " not in joined and \
+            " \x00" not in joined and joined[:1] != " " and joined[-1:] != " ":
+        return clauses, joined
+    return clauses, " ".join(joined.split()).replace("\x00 ", "\x00").replace(" \x00", "\x00")
+
+
+def _in_language(risk: MaterialRisk, language: str) -> MaterialRisk | None:
+    """``risk.in_language(language)``; in another language than English (a new risk each time, whose
+    expressions were compiled again for every leaflet) kept for the process, as the checklist itself is
+    (material.families). The same risk and language give an equal risk, so what it finds is the same."""
+    return risk if language == "en" else _translated(risk, language)
+
+
+@functools.cache
+def _translated(risk: MaterialRisk, language: str) -> MaterialRisk | None:
+    return risk.in_language(language)
+
+
 @rule("LM008", "material-risk-missing", Severity.ERROR,
       "A serious risk on the checklist of the leaflet's procedure family is not mentioned.",
       what="A leaflet that declares its procedure `family` (e.g. \"spine\") must name, somewhere in its `risks`, every "
@@ -256,15 +327,14 @@ def material_risk_missing(ctx: Context) -> Iterable[Hit]:
             yield Hit(f"{pointer}/risk", f"\"{risk_id}\" is not on the {family_id} checklist: use one of "
                       f"{', '.join(sorted(known))}")
         excused.add(risk_id)
-    sentences = [s for p in ctx.prose_under("/risks") for s in _CLAUSE_END.split(p.text.lower())]
-    spaced = "\0".join(" ".join(s.split()) for s in sentences)
+    sentences, spaced = _risk_clauses(ctx)
     language = str(ctx.data.get("language", "en")).split("-")[0].lower()
-    unchecked = [risk.id for risk in family.risks if risk.id not in excused and risk.in_language(language) is None]
+    unchecked = [risk.id for risk in family.risks if risk.id not in excused and _in_language(risk, language) is None]
     if unchecked:
         yield Hit("/risks", f"the {family_id} checklist has no {language} words for {', '.join(unchecked)}, so these "
                   f"risks were not checked: check them by eye, or add synonyms_{language} to "
                   "leaflets/rules/data/material_risks.toml", severity=Severity.INFO)
-    for risk in (r.in_language(language) for r in family.risks if r.id not in excused):
+    for risk in (_in_language(r, language) for r in family.risks if r.id not in excused):
         if risk is not None and not risk.mentioned(sentences, spaced):
             yield Hit("/risks", f"the risks never mention {risk.name[0].lower()}{risk.name[1:]}, on the checklist of "
                       f"material risks of {family.name[0].lower()}{family.name[1:]}: name it however rare (with "

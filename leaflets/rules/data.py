@@ -13,11 +13,20 @@ in the leaflet before the pattern is tried at all (a plain ``in`` test, far chea
 regular expression). A phrase gets its longest word as its trigger without being told. A pattern
 with no ``words`` is always tried, which is correct but slower. A phrase is its own trigger, so it is
 found when written with single spaces (as text almost always is).
+
+The TOML files are the source. ``data/_parsed.json`` is a generated copy of every list as tomllib
+parses it, with the SHA-256 of the TOML text it was made from (``python scripts/compile_data.py``
+writes it; a test fails when it is stale): reading it takes ~1 ms where parsing the TOML takes ~30,
+paid by every process that checks a leaflet. ``load`` uses a list's copy only while its TOML file
+still has that hash, so an edited list is parsed afresh, never served stale, just slower until the
+copy is written again.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
 import tomllib
 from collections.abc import Iterator
@@ -31,6 +40,7 @@ if TYPE_CHECKING:
 from leaflets.findings import Severity
 
 DATA = Path(__file__).resolve().parent / "data"
+PARSED_COPY = "_parsed.json"  # in DATA: every list already parsed (scripts/compile_data.py writes it)
 
 
 class DataError(Exception):
@@ -59,11 +69,30 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 @functools.cache
 def load(name: str) -> dict[str, Any]:
+    """The parsed list ``name``: from the generated copy when it was made from this very text, else parsed."""
     path = DATA / f"{name}.toml"
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        copied = _parsed_copy(DATA).get(name)
+        # the copy is what tomllib made of the text with this hash (scripts/compile_data.py), so it stands
+        # for parsing only while the file still holds that text; an edited list is parsed as it now is
+        if isinstance(copied, dict) and copied.get("sha256") == hashlib.sha256(text.encode("utf-8")).hexdigest():
+            return copied["data"]  # type: ignore[no-any-return]
+        return tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise DataError(f"{path}: {exc}") from exc
+
+
+@functools.cache
+def _parsed_copy(folder: Path) -> dict[str, Any]:
+    """{list name: {"sha256": hash of its TOML text, "data": the parsed list}} from ``folder``'s generated
+    copy, or {} when there is none or it cannot be read (every list is then parsed from its TOML)."""
+    try:
+        copy = json.loads((folder / PARSED_COPY).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    lists = copy.get("lists") if isinstance(copy, dict) else None
+    return lists if isinstance(lists, dict) else {}
 
 
 class PhraseList:
@@ -101,33 +130,41 @@ class PhraseList:
             self.entries.append(Entry(label, str(raw.get("advice", "")), severity, extra, pattern, keyed))
 
     @functools.cached_property
-    def _index(self) -> tuple[frozenset[int], dict[str, list[int]]]:
-        """(entries that must always be tested, {first word of a trigger: entries}): a leaflet's words are
-        intersected with the keys once (in C) instead of each entry testing its own words."""
+    def _index(self) -> tuple[frozenset[int], dict[str, list[int]], frozenset[int]]:
+        """(entries that must always be tested, {first word of a trigger: entries}, entries whose triggers are
+        all one word each): a leaflet's words are intersected with the keys once (in C) instead of each entry
+        testing its own words. An entry of the third kind is picked by a word of the leaflet that is one of
+        its triggers whole, so its trigger test in ``matches`` would pass: it is not made."""
         always: set[int] = set()
         by_word: dict[str, list[int]] = {}
+        one_word: set[int] = set()
         for number, entry in enumerate(self.entries):
             if not entry.triggers or any(first is None for first, _t, _i in entry.triggers):
                 always.add(number)
             else:
                 for first in {first for first, _t, _i in entry.triggers if first is not None}:
                     by_word.setdefault(first, []).append(number)
-        return frozenset(always), by_word
+                if all(t == first for first, t, _i in entry.triggers):
+                    one_word.add(number)
+        return frozenset(always), by_word, frozenset(one_word)
 
     def matches(self, ctx: Context) -> Iterator[tuple[Entry, Passage, int, re.Match[str]]]:
         """(entry, paragraph, offset in it, match) for every entry found in the leaflet's prose."""
         lower, vocabulary = ctx.joined_lower, ctx.vocabulary
-        always, by_word = self._index
+        always, by_word, one_word = self._index
         numbers = set(always)
         for word in vocabulary.intersection(by_word):  # walks the index's keys; keys() & a frozenset walked it all
             numbers.update(by_word[word])
-        for entry in (self.entries[n] for n in sorted(numbers)):  # in list order, as before
+        for number in sorted(numbers):  # in list order, as before
+            entry = self.entries[number]
             # a set lookup of the trigger's first word, then a substring test only if it is there; a
             # one-word trigger is a word of the text (each word of the vocabulary is a piece of ``lower``),
-            # so its scan of the whole text would only say so again
-            if entry.triggers and not any((first is None or first in vocabulary) and
-                                          (t == first or vocabulary.issuperset(inner) and t in lower)
-                                          for first, t, inner in entry.triggers):
+            # so its scan of the whole text would only say so again (and an entry of one-word triggers
+            # only, picked by one of them, passes: see _index)
+            if number not in one_word and entry.triggers and not any(
+                    (first is None or first in vocabulary)
+                    and (t == first or vocabulary.issuperset(inner) and t in lower)
+                    for first, t, inner in entry.triggers):
                 continue
             for paragraph, index, match in ctx.matches(entry.regex, lower=True, word_start=True):
                 yield entry, paragraph, index, match

@@ -8,6 +8,7 @@ import functools
 import itertools
 import operator
 import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -16,6 +17,7 @@ from leaflets.findings import Severity
 from leaflets.rules.claims import phrase_hits
 from leaflets.rules.context import Context, quoted
 from leaflets.rules.data import Entry, load, phrases
+from leaflets.rules.numbers import digit_paragraphs
 from leaflets.rules.registry import Hit, rule
 from leaflets.walk import texts
 
@@ -185,8 +187,22 @@ def doubled_word(ctx: Context) -> Iterable[Hit]:
                           index=match.end() - len(match["word"]))
 
 
+# each ASCII byte of a letter made lower case, every other byte a space: the runs of letters, split, in C
+_LETTER_RUNS = bytes((b | 0x20) if chr(b).isalpha() and b < 128 else 32 for b in range(256))
+
+
 def _doubled_in_printed(ctx: Context) -> Iterable[Hit]:
-    for pointer, text in printed(ctx):
+    strings = printed(ctx)
+    joined = "\n".join(text for _pointer, text in strings)
+    if joined.isascii():
+        # _DOUBLED is slow (~50 ns a character: a back-reference, in any case). In ASCII text the two words it
+        # finds are whole runs of letters with only spaces between, the same in lower case: so two runs
+        # alike side by side in all the strings' text must be there first (the text's letter runs, lower-cased
+        # and split by bytes.translate and split, compared by map, all in C; most leaflets have none)
+        runs = joined.encode("ascii").translate(_LETTER_RUNS).split()
+        if not any(map(operator.eq, runs, runs[1:])):
+            return
+    for pointer, text in strings:
         for match in _DOUBLED.finditer(text):
             if match["word"].lower() not in _DOUBLING_ALLOWED and text[match.start() - 1: match.start()] != "-":
                 yield Hit(pointer, f"\"{match['word']}\" appears twice in a row: remove one",
@@ -199,7 +215,12 @@ _LETTERS_OR_DIGITS = re.compile(r"[^\W_]+")  # compiled here: re.findall looks i
 def _normal(text: str) -> str:
     """A name as compared for LH006: its words in any script, case folded. (The rules' ``words`` reads
     Latin letters only, which made every Arabic or Bengali name the same empty name.)"""
-    return " ".join(_LETTERS_OR_DIGITS.findall(text.casefold()))
+    folded = text.casefold()
+    # Most names are already that: letters and digits in words one space apart ("Blood clots"), which
+    # str.isalnum tests in C ([^\W_] is what it calls alphanumeric); then the expression finds those words
+    if folded.replace(" ", "").isalnum() and "  " not in folded and folded[0] != " " and folded[-1] != " ":
+        return folded
+    return " ".join(_LETTERS_OR_DIGITS.findall(folded))
 
 
 @rule("LH005", "repeated-sentence", Severity.WARNING, "The same sentence appears twice.",
@@ -209,11 +230,21 @@ def _normal(text: str) -> str:
       bad="The same \"Ask your surgeon how long recovery takes.\" in the recovery and the risks sections.",
       good="Say it once, in the section where a reader would look for it.")
 def repeated_sentence(ctx: Context) -> Iterable[Hit]:
+    # Only a sentence whose lower case is some other sentence's too can be reported (or be the earlier one):
+    # those are found by counting, in C (map, Counter, compress), and only they are looked at below, in
+    # order, as every sentence once was. A few short ones ("NHS.") are in most leaflets.
+    keys = list(map(str.lower, map(_SENTENCE_TEXT, ctx.sentences)))
+    counts = Counter(keys)
+    if len(counts) == len(keys):
+        return  # no two alike
+    repeated = {key for key, count in counts.items() if count > 1}
     seen: dict[str, str] = {}
-    for sentence, length in zip(ctx.sentences, ctx.sentence_lengths, strict=True):
+    lengths = ctx.sentence_lengths
+    for index in itertools.compress(range(len(keys)), map(repeated.__contains__, keys)):
+        sentence, length = ctx.sentences[index], lengths[index]
         if length < 5 or sentence.paragraph.section in ("glossary", "title"):
             continue  # a title pasted into the text is LH006's
-        key = sentence.text.lower()
+        key = keys[index]
         if key in seen:
             yield Hit(sentence.paragraph.pointer, f"this sentence already appears at {seen[key]}: "
                       f"{quoted(sentence.text)}", index=sentence.start)
@@ -222,6 +253,7 @@ def repeated_sentence(ctx: Context) -> Iterable[Hit]:
 
 
 _HEADING_LISTS = {"/risks": "name", "/alternatives": "name", "/glossary": "term"}
+_SENTENCE_TEXT = operator.itemgetter(2)  # a Sentence's text
 
 
 @rule("LH006", "repeated-heading", Severity.WARNING, "A heading is repeated, or pasted into the text.",
@@ -235,10 +267,11 @@ def repeated_heading(ctx: Context) -> Iterable[Hit]:
     title = ctx.data.get("title")
     if isinstance(title, str) and title.strip():
         title = title.strip()
-        pasted = re.compile(rf"^{re.escape(title)}\s+(?=[A-Z])|(?<=[.!?])\s*{re.escape(title)}\s*$")
         # the title's own paragraph holds it once: a second time in all the prose (one C scan) is needed
-        # before any paragraph is looked at, and most leaflets have none
+        # before any paragraph is looked at (or the expression made), and most leaflets have none
         others = ctx.paragraphs if ctx.joined.count(title) > 1 else []
+        if others:
+            pasted = re.compile(rf"^{re.escape(title)}\s+(?=[A-Z])|(?<=[.!?])\s*{re.escape(title)}\s*$")
         for paragraph in others:
             if paragraph.pointer == "/title" or title not in paragraph.text:
                 continue
@@ -247,17 +280,20 @@ def repeated_heading(ctx: Context) -> Iterable[Hit]:
                 yield Hit(paragraph.pointer, f"the title \"{title}\" is pasted into this paragraph as a heading: "
                           "remove it", index=match.start() + (len(match.group()) - len(match.group().lstrip())))
     for pointer, key in _HEADING_LISTS.items():
-        names: dict[str, str] = {}
-        for item_pointer, item in ctx.items(pointer):
+        items = ctx.data.get(pointer[1:])  # ctx.items(pointer), without a pointer made for every item
+        if not isinstance(items, list):
+            continue
+        names: dict[str, int] = {}  # the index of the first item of each name
+        for index, item in enumerate(items):
             name = item.get(key) if isinstance(item, dict) else None
             if not isinstance(name, str):
                 continue
             normal = _normal(name)
             if normal in names:
-                yield Hit(f"{item_pointer}/{key}", f"\"{name}\" is also the {key} at {names[normal]}: merge them or "
-                          "name them apart")
+                yield Hit(f"{pointer}/{index}/{key}", f"\"{name}\" is also the {key} at "
+                          f"{pointer}/{names[normal]}/{key}: merge them or name them apart")
             else:
-                names[normal] = f"{item_pointer}/{key}"
+                names[normal] = index
 
 
 _PAIRS = [("(", ")"), ("[", "]"), ("“", "”"), ("‘", "’")]
@@ -339,9 +375,12 @@ _PHONE = re.compile(r"(?<![\w+])(?:\+\s?\d{1,3}[\s.-]?)?(?:\(0\)\s?)?\(?0?\d{2,5
       bad="Call the ward on (020) 7946-0000.",
       good="Call the ward on 020 7946 0000.")
 def phone_number_form(ctx: Context) -> Iterable[Hit]:
-    candidates = {id(p): p for p, _index, match in ctx.matches(_TEN_DIGITS)
-                  if sum(c.isdigit() for c in match.group()) >= 10}
-    for paragraph in candidates.values():
+    # Only a paragraph with a digit can hold a number: those few (found once for the LN rules) are searched,
+    # in reading order, not all the prose. A match holds no line break, so it never spans two paragraphs, and
+    # a paragraph's matches are the ones the search of all the prose finds in it.
+    candidates = [p for p in digit_paragraphs(ctx).values()
+                  if any(sum(c.isdigit() for c in match.group()) >= 10 for match in _TEN_DIGITS.finditer(p.text))]
+    for paragraph in candidates:
         for match in _PHONE.finditer(paragraph.text):
             number = match.group()
             digits = re.sub(r"\D", "", number)
@@ -385,7 +424,10 @@ def _spellings() -> dict[str, str]:
 # (a line break inside a paragraph is allowed), DEL, zero-width space, line and paragraph
 # separators, bidirectional embeddings, overrides and isolates (which can show "020 7946 0123"
 # as something else: the "Trojan Source" trick), and a byte-order mark inside text.
-_INVISIBLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+@functools.cache
+def _invisible() -> re.Pattern[str]:
+    """Compiled when first needed: only text str.isprintable() refuses gets that far (see below)."""
+    return re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def _strings(value: object, pointer: str = "") -> list[tuple[str, str]]:
@@ -413,13 +455,22 @@ def _strings(value: object, pointer: str = "") -> list[tuple[str, str]]:
       bad="Call the ward on \u202e3210 6497 020 (stored with a right-to-left override).",
       good="Call the ward on 020 7946 0123.")
 def invisible_character(ctx: Context) -> Iterable[Hit]:
+    raw = ctx.doc.text
+    # First the file's own text, which the data was read from (as figures() also reads it), when it is ASCII
+    # (a flag Python keeps: no scan). JSON allows no character U+0000-U+001F inside a string, so the hidden
+    # characters a string can hold are then only DEL and what an escape writes (\b, \f, \r, \t or \u; "\n"
+    # is allowed): without those, no string holds one, and the search of every string is not needed. (A
+    # "\\t", an escaped backslash, only sends the leaflet the long way.)
+    if raw and raw.isascii() and "\x7f" not in raw and \
+            ("\\" not in raw or not any(escape in raw for escape in ("\\u", "\\t", "\\r", "\\b", "\\f"))):
+        return
     text = "\n".join(texts(ctx.data))  # every string, without a pointer made for each
-    # every character _INVISIBLE finds is one str.isprintable() refuses, and that test (in C, no regex)
+    # every character _invisible() finds is one str.isprintable() refuses, and that test (in C, no regex)
     # is twice as fast; "\n" is allowed but not printable, so it is made a space first
-    if text.replace("\n", " ").isprintable() or not _INVISIBLE.search(text):
+    if text.replace("\n", " ").isprintable() or not _invisible().search(text):
         return  # one scan of all the text ("\n" is allowed, so joining adds nothing): nearly always clean
     for pointer, text in _strings(ctx.data):
-        for match in _INVISIBLE.finditer(text):
+        for match in _invisible().finditer(text):
             yield Hit(pointer, f"an invisible character U+{ord(match.group()):04X} is hidden in this text: "
                       "delete it (retype the text around it if you cannot see it)", index=match.start())
 
@@ -548,7 +599,11 @@ _RUN = re.compile(r"[.,;:!?]{2,}")
 # starting with the mark (a fast substring search), tells whether either is there at all: twice as fast
 # as the scans below, which most leaflets then skip
 _STRAY = {mark: re.compile(re.escape(mark) + r"(?:(?<= .)|[.,;:!?])") for mark in ".,;:!?"}
-_ABBREVIATED = re.compile(r"(?:\b[a-z]\.[a-z]|\b(?:etc|approx|no|vs))$", re.IGNORECASE)  # "e.g.,", "etc.;"
+
+
+@functools.cache
+def _abbreviated() -> re.Pattern[str]:  # "e.g.,", "etc.;": compiled when first needed, for a run after a full stop
+    return re.compile(r"(?:\b[a-z]\.[a-z]|\b(?:etc|approx|no|vs))$", re.IGNORECASE)
 
 
 @rule("LH014", "stray-punctuation", Severity.WARNING, "A space before punctuation, or a run of punctuation marks.",
@@ -573,7 +628,7 @@ def stray_punctuation(ctx: Context) -> Iterable[Hit]:
             yield Hit(paragraph.pointer, f"a space before \"{mark}\": remove it", index=index)
     for paragraph, index, match in ctx.matches(_RUN):
         run = match.group()
-        if run == "..." or (run[0] == "." and _ABBREVIATED.search(paragraph.text[max(0, index - 12):index])):
+        if run == "..." or (run[0] == "." and _abbreviated().search(paragraph.text[max(0, index - 12):index])):
             continue  # an ellipsis; "e.g.," and "etc.;" (the full stop belongs to the abbreviation)
         if set(run) == {"?"} and not (index and paragraph.text[index - 1].isalnum()):
             continue  # a free-standing "??" is LH001's placeholder

@@ -5,13 +5,17 @@ must not be given two different figures.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from leaflets.bands import BAND_WORDS, BANDS, Figure, band_of, bands_for, computed_band, rate_figure  # noqa: F401
 from leaflets.findings import Severity
+from leaflets.rules.completeness import section_run
 from leaflets.rules.context import Context, Passage, Sentence, quoted
 from leaflets.rules.registry import Hit, rule
 from leaflets.wording import one_in
@@ -35,10 +39,10 @@ _BAND_WORD = re.compile(r"(?<![\w-])(very\s+common|very\s+rare|uncommon|common|r
 
 
 @functools.cache
-def _lower_case() -> tuple[re.Pattern[str], ...]:
-    """_RANGE_PERCENT, _PERCENT, _ONE_IN and _BASIS without re.IGNORECASE, for ASCII text lower-cased first: the
-    same matches, 2-3x faster. Compiled on first use, not on import (~150 us each)."""
-    return tuple(re.compile(p.pattern, p.flags & ~re.IGNORECASE) for p in (_RANGE_PERCENT, _PERCENT, _ONE_IN, _BASIS))
+def _basis_lower_case() -> re.Pattern[str]:
+    """_BASIS without re.IGNORECASE, for ASCII text lower-cased first: the same matches, 2-3x faster. Compiled
+    on first use, not on import (~150 us). (figures() has lower-case forms of its own: _digit_first.)"""
+    return re.compile(_BASIS.pattern, _BASIS.flags & ~re.IGNORECASE)
 
 
 def _figure(low: float, high: float, qualifier: str | None, text: str, start: int) -> Figure:
@@ -50,67 +54,181 @@ def _figure(low: float, high: float, qualifier: str | None, text: str, start: in
     return Figure(low, high, text, start, exact=low == high)
 
 
+# The same three expressions started at their first digit, for figures(). Each of the three begins with
+# an optional lead ("between", or a qualifier such as "less than"), so the engine tries that lead at every
+# character of the text (~6 ns each); begun with a digit class, it skips to the digits in C. The look-behind
+# that kept a figure out of a longer number or word now follows the first digit ("(?<![\w.]\d)": what
+# stands before that digit), so the expression still starts with the class. The lead is then looked for
+# behind the digit (_lead): the same matches, as figures()'s comment says why.
+_FIRST_DIGITS = r"\d(?<![\w.]\d)\d*"  # "(?<![\w.])\d+" begun with its digit
+_DIGIT_FIRST = (rf"(?P<a>{_FIRST_DIGITS}(?:\.\d+)?)(?:{_PERCENT_UNIT})?\s*(?:to|-|–|—|and)\s*(?P<b>{_NUM})"
+                rf"{_PERCENT_UNIT}",
+                rf"(?P<p>{_FIRST_DIGITS}(?:\.\d+)?){_PERCENT_UNIT}",
+                _ONE_IN.pattern[_ONE_IN.pattern.index("(?P<k>"):].replace(r"(?P<k>\d+)", rf"(?P<k>{_FIRST_DIGITS})", 1))
+_QUALIFIERS = ("less than", "fewer than", "under", "below", "up to", "more than", "at least", "about", "around",
+               "approximately", "roughly", "nearly")  # _QUALIFIER's, in its order
+
+
+def _backwards(phrases: Iterable[str]) -> re.Pattern[str]:
+    """A lead (``phrases``, then white space) that ends where a reversed text starts, matched at its start: the
+    words spelt backwards, last first. Case-blind, as the expressions of non-ASCII text are (an ASCII text is
+    lower-cased, where case-blindness changes nothing)."""
+    words = "|".join(r"\s+".join(word[::-1] for word in reversed(phrase.split())) for phrase in phrases)
+    return re.compile(rf"\s+(?:{words})", re.IGNORECASE)
+
+
+@functools.cache
+def _digit_first() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...], re.Pattern[str], re.Pattern[str]]:
+    """(_DIGIT_FIRST for lower-cased ASCII text, the same case-blind for any other text, the qualifier
+    backwards, "between" backwards); compiled on first use."""
+    return (tuple(re.compile(p) for p in _DIGIT_FIRST), tuple(re.compile(p, re.IGNORECASE) for p in _DIGIT_FIRST),
+            _backwards(_QUALIFIERS), _backwards(("between",)))
+
+
+@functools.cache
+def _natural_digit_first() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """_NATURAL begun at its first digit (its look-behind after that digit, as in _DIGIT_FIRST), so a search
+    skips to the digits: the same matches. For lower-cased ASCII text without re.IGNORECASE, and for any
+    other text with it; compiled on first use (only a sentence with a percentage needs it)."""
+    pattern = _NATURAL.pattern.replace(r"(?<![\w.])\d", r"\d(?<![\w.]\d)", 1)
+    return re.compile(pattern), re.compile(pattern, re.IGNORECASE)
+
+
+def _lead(subject: str, digit: int, floor: int, backwards: re.Pattern[str]) -> int:
+    """Where the lead ``backwards`` spells (a qualifier, "between") starts when it ends, with white space, just
+    before ``digit``, and not before ``floor`` (the end of the expression's previous match: where its scan went
+    on from); else ``digit``."""
+    if digit <= floor or not subject[digit - 1].isspace():  # str.isspace is what \s matches
+        return digit
+    found = backwards.match(subject[floor:digit][::-1])
+    return digit - found.end() if found else digit
+
+
 def figures(text: str) -> list[Figure]:
-    """Every frequency written in ``text``: percentages, ranges of them, and "1 in N"."""
+    """Every frequency written in ``text``: percentages, ranges of them, and "1 in N".
+
+    Found by _DIGIT_FIRST, each match's lead then looked for behind its first digit: the matches of
+    _RANGE_PERCENT, _PERCENT and _ONE_IN, the same. Each of those matches its body at the first digit
+    where the body matches (a lead is letters and spaces, so it cannot reach over a digit), which is where
+    the digit-first expression matches it, with the same end: the scans go on from the same place. The
+    lead is there, before that digit, when it ends with white space just before it and starts after the
+    previous match; no lead is the end of another (none ends with a whole other one), so there is at most
+    one. "between" also needs its look-behind where it starts (the expression's first assertion); without
+    it, the range starts at its digit, as it did."""
     found: list[Figure] = []
     taken: list[tuple[int, int]] = []
     lower = text.lower()
-    if text.isascii():  # most text: matched lower-cased, without re.IGNORECASE (see _lower_case)
-        subject, (range_re, percent_re, one_in_re, _basis) = lower, _lower_case()
+    lower_case, any_case, qualifier, between = _digit_first()
+    if text.isascii():  # most text: matched lower-cased, without re.IGNORECASE (the same matches, faster)
+        subject, (range_re, percent_re, one_in_re) = lower, lower_case
     else:
-        subject, range_re, percent_re, one_in_re = text, _RANGE_PERCENT, _PERCENT, _ONE_IN
+        subject, (range_re, percent_re, one_in_re) = text, any_case
     percent = "%" in text or "cent" in lower
+    floor = 0
     for match in range_re.finditer(subject) if percent else ():
+        start = _lead(subject, match.start(), floor, between)
+        if start < match.start() and start and (subject[start - 1].isalnum() or subject[start - 1] in "_."):
+            start = match.start()  # "between" inside a word or after a full stop: not the range's
         a, b = _number(match["a"]), _number(match["b"])
-        found.append(Figure(min(a, b), max(a, b), text[match.start():match.end()], match.start()))
-        taken.append(match.span())
+        found.append(Figure(min(a, b), max(a, b), text[start:match.end()], start))
+        taken.append((start, match.end()))
+        floor = match.end()
+    floor = 0
     for match in percent_re.finditer(subject) if percent else ():
+        start, floor = _lead(subject, match.start(), floor, qualifier), match.end()
         if any(s <= match.start("p") < e for s, e in taken):
             continue
         value = _number(match["p"])
-        found.append(_figure(value, value, match["q"], text[match.start():match.end()], match.start()))
+        q = subject[start:match.start()] if start < match.start() else None
+        found.append(_figure(value, value, q, text[start:match.end()], start))
+    floor = 0
     for match in one_in_re.finditer(subject) if " in " in lower else ():
+        start, floor = _lead(subject, match.start(), floor, qualifier), match.end()
         k, n = _number(match["k"]), _number(match["n"])
         if n and k <= n:
             value = 100 * k / n
-            found.append(_figure(value, value, match["q"], text[match.start():match.end()], match.start()))
+            q = subject[start:match.start()] if start < match.start() else None
+            found.append(_figure(value, value, q, text[start:match.end()], start))
     return sorted(found, key=lambda f: f.start)
 
 
 def _ascii_digit_paragraphs(ctx: Context) -> dict[str, Passage]:
     """The paragraphs with a digit 0-9, by pointer, in reading order: a substring search for each digit over
     all the prose, in C, skipping to the end of each paragraph it finds. A scan of every character for a
-    digit class costs ~6 ns a character (~50 us a leaflet), and only a few paragraphs hold a digit."""
+    digit class costs ~6 ns a character (~50 us a leaflet), and only a few paragraphs hold a digit.
+
+    The ten searches go on side by side: ``ahead`` holds where each digit is next found (the text's length
+    when it is not). The nearest of them starts the next paragraph with a digit, which is located once, and
+    only the searches that stopped inside it go on, from its end. A paragraph is then located once, not
+    once for each different digit in it ("01632 960 456" holds eight)."""
     if "ascii digits" not in ctx.cache:
         text, found = ctx.joined, {}
-        for digit in "0123456789":
-            at = text.find(digit)
-            while at >= 0:
-                paragraph, index = ctx.locate(at)
-                found[at - index] = paragraph  # by where the paragraph starts: sorted, that is reading order
-                at = text.find(digit, at - index + len(paragraph.text))
-        ctx.cache["ascii digits"] = {found[start].pointer: found[start] for start in sorted(found)}
+        size = len(text)
+        ahead = [at if at >= 0 else size for at in map(text.find, _DIGITS)]
+        at = min(ahead)
+        while at < size:  # in text order: reading order
+            paragraph, index = ctx.locate(at)
+            found[paragraph.pointer] = paragraph
+            end = at - index + len(paragraph.text)
+            for number, next_at in enumerate(ahead):
+                if next_at < end:  # in this paragraph: on from its end
+                    next_at = text.find(_DIGITS[number], end)
+                    ahead[number] = next_at if next_at >= 0 else size
+            at = min(ahead)
+        ctx.cache["ascii digits"] = found
     return ctx.cache["ascii digits"]
 
 
-def _digit_paragraphs(ctx: Context) -> dict[str, Passage]:
+_DIGITS = "0123456789"
+
+
+def digit_paragraphs(ctx: Context) -> dict[str, Passage]:
     """The paragraphs with a digit of any script (what ``\\d`` matches): those with a digit 0-9, and any other
-    that has a character outside ASCII and a digit (an ASCII string has no other digits)."""
+    that has a character outside ASCII and a digit (an ASCII string has no other digits); by pointer, in
+    reading order. Found once for the LN rules and LH009 (phone numbers).
+
+    A text that is not ASCII (a Welsh leaflet, or curly quotes) is first searched once, whole, for a digit
+    that is not 0-9 (_OTHER_DIGIT); with none, which is nearly always so, the paragraphs are those with a
+    digit 0-9, and no paragraph is searched alone."""
     if "digits" not in ctx.cache:
         digits = _ascii_digit_paragraphs(ctx)
-        if not ctx.joined.isascii():
+        if not ctx.joined.isascii() and _OTHER_DIGIT.search(ctx.joined):
             digits = {p.pointer: p for p in ctx.paragraphs if p.pointer in digits or
                       (not p.text.isascii() and _DIGIT.search(p.text))}
         ctx.cache["digits"] = digits
     return ctx.cache["digits"]
 
 
+# A digit outside 0-9 ("٣"): what \d matches besides them. It starts with the class, so a search skips to
+# digits in C; the look-behind then turns down 0-9.
+_OTHER_DIGIT = re.compile(r"\d(?<![0-9])")
+
+
+def _digit_risks(ctx: Context) -> set[str]:
+    """The risks (by pointer) with a paragraph of ``_risk_sentences`` among ``digit_paragraphs``: only their
+    sentences can hold a figure."""
+    if "digit risks" not in ctx.cache:
+        ctx.cache["digit risks"] = {f"/risks/{parts[2]}" for parts in (p.split("/", 4) for p in digit_paragraphs(ctx))
+                                    if len(parts) > 3 and parts[1] == "risks" and parts[3] != "frequency"}
+    return ctx.cache["digit risks"]
+
+
 def _sentence_figures(ctx: Context) -> list[tuple[Sentence, list[Figure]]]:
     if "figures" not in ctx.cache:  # only sentences with a digit can hold a figure: most have none
-        digits = _digit_paragraphs(ctx)
+        digits = digit_paragraphs(ctx)
         ctx.cache["figures"] = [(s, figures(s.text)) for s in ctx.sentences
                                 if s.paragraph.pointer in digits and _DIGIT.search(s.text)]
     return ctx.cache["figures"]
+
+
+def _rate(ctx: Context, pointer: str, frequency: dict[str, Any]) -> Figure | None:
+    """``rate_figure`` of the rate of ``frequency``, the one at ``pointer`` (a risk's or an outcome's
+    ".../frequency"), made once per leaflet: LN001, LN004, LN005 and LN007 each ask for every risk's, and one
+    costs ~5 us (a frozen dataclass). A Figure cannot change, so the rules can share it."""
+    rates: dict[str, Figure | None] = ctx.cache.setdefault("rate figures", {})
+    if pointer not in rates:
+        rates[pointer] = rate_figure(frequency.get("rate"))
+    return rates[pointer]
 
 
 def rate_words(frequency: dict[str, Any]) -> str:
@@ -125,10 +243,12 @@ def rate_words(frequency: dict[str, Any]) -> str:
         return "the rate"
 
 
-def _risks(ctx: Context) -> Iterator[tuple[str, dict[str, Any]]]:
-    for pointer, risk in ctx.items("/risks"):
-        if isinstance(risk, dict):
-            yield pointer, risk
+def _risks(ctx: Context) -> list[tuple[str, dict[str, Any]]]:
+    """(pointer, risk) of each risk that is an object; listed once per leaflet in ``ctx.cache``: five LN rules
+    walk them (no rule changes the data it reads)."""
+    if "risk objects" not in ctx.cache:
+        ctx.cache["risk objects"] = [(pointer, risk) for pointer, risk in ctx.items("/risks") if isinstance(risk, dict)]
+    return ctx.cache["risk objects"]
 
 
 def _frequencies(ctx: Context) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -165,7 +285,7 @@ def band_mismatch(ctx: Context) -> Iterable[Hit]:
         band = frequency.get("band")
         if not isinstance(band, str) or band not in BANDS:
             continue
-        figure = rate_figure(frequency.get("rate"))
+        figure = _rate(ctx, pointer, frequency)
         if figure and band not in bands_for(figure):
             yield Hit(f"{pointer}/band", f"\"{band}\" means {BAND_WORDS[band]}, but the rate is "
                       f"{figure.text} ({rate_words(frequency)}): use {' or '.join(sorted(bands_for(figure)))}, "
@@ -197,17 +317,42 @@ def band_mismatch(ctx: Context) -> Iterable[Hit]:
 def percent_without_one_in_n(ctx: Context) -> Iterable[Hit]:
     for sentence, _found in _sentence_figures(ctx):
         if "%" not in sentence.text and "cent" not in sentence.text.lower():
-            continue  # no unit, no percentage: substring tests in C before four case-blind expressions (~7 us each)
-        percent = _RANGE_PERCENT.search(sentence.text) or _PERCENT.search(sentence.text)
-        if percent and not _ONE_IN.search(sentence.text) and not _NATURAL.search(sentence.text):
-            if "p" in percent.groupdict():
-                value = _number(percent["p"])
-                example = f"{_one_in(value)} people ({value:g}%)" if value <= 50 else f"{value:g} in 100 people"
-            else:
-                low, high = sorted((_number(percent["a"]), _number(percent["b"])))
-                example = f"between {_one_in(low)} and {_one_in(high)} people ({low:g} to {high:g}%)"
-            yield Hit(sentence.paragraph.pointer, f"{quoted(percent.group().strip())} has no \"1 in N\" form: add it, "
-                      f"e.g. \"{example}\"", index=sentence.start + percent.start())
+            continue  # no unit, no percentage: substring tests in C before four expressions
+        bare = _bare_percent(sentence.text)
+        if bare:
+            start, text, example = bare
+            yield Hit(sentence.paragraph.pointer, f"{quoted(text)} has no \"1 in N\" form: add it, e.g. \"{example}\"",
+                      index=sentence.start + start)
+
+
+def _bare_percent(text: str) -> tuple[int, str, str] | None:
+    """(where, text, an example in words) of the first percentage in ``text`` (_RANGE_PERCENT's first match,
+    else _PERCENT's) when the text has no "1 in N" (_ONE_IN) and no natural frequency (_NATURAL); else None.
+
+    Found by their digit-first forms, as figures() finds them (the first match of each: none before it to
+    start after), in lower case when the text is ASCII. Whether _ONE_IN or _NATURAL matches at all is
+    whether its digit-first form does: a lead only moves a match's start."""
+    lower_case, any_case, qualifier, between = _digit_first()
+    if text.isascii():
+        subject, (range_re, percent_re, one_in_re), natural = text.lower(), lower_case, _natural_digit_first()[0]
+    else:
+        subject, (range_re, percent_re, one_in_re), natural = text, any_case, _natural_digit_first()[1]
+    percent, lead = range_re.search(subject), between
+    if percent is None:
+        percent, lead = percent_re.search(subject), qualifier
+    if percent is None or one_in_re.search(subject) or natural.search(subject):
+        return None
+    start = _lead(subject, percent.start(), 0, lead)
+    if lead is between and start < percent.start() and start and (subject[start - 1].isalnum()
+                                                                  or subject[start - 1] in "_."):
+        start = percent.start()  # "between" inside a word or after a full stop: not the range's (as in figures)
+    if "p" in percent.groupdict():
+        value = _number(percent["p"])
+        example = f"{_one_in(value)} people ({value:g}%)" if value <= 50 else f"{value:g} in 100 people"
+    else:
+        low, high = sorted((_number(percent["a"]), _number(percent["b"])))
+        example = f"between {_one_in(low)} and {_one_in(high)} people ({low:g} to {high:g}%)"
+    return start, text[start:percent.end()].strip(), example
 
 
 # A natural frequency in any of the forms real leaflets use: "95 of 100 cases", "5 to 10 in every 100",
@@ -220,7 +365,10 @@ _NATURAL = re.compile(r"(?<![\w.])\d[\d,]*(?:\s*(?:to|-|–|—|and)\s*\d[\d,]*)
 # starts with a digit (the scan skips to digits quickly); "between" and the left edge are checked in code.
 # The first number opens with one digit class, not an alternation ([1-9]...|0\....), which the engine
 # cannot skip to (2x slower); the look-behinds then choose "12.5" or "0.5" as the alternation did.
-_RANGE = re.compile(r"(?P<a>[0-9](?:(?<=[1-9])\d*(?:\.\d+)?|(?<=0)\.\d+))\s*(?P<unit_a>%)?\s*"
+# The first number's digits are possessive (*+, ++, ?+: never given back): what follows it must be white
+# space, "%" or a separator, never a digit or ".", so a shorter number could not match either, and the
+# engine no longer tries each shorter one at every digit of a phone number (~25 % of the scan).
+_RANGE = re.compile(r"(?P<a>[0-9](?:(?<=[1-9])\d*+(?:\.\d++)?+|(?<=0)\.\d++))\s*(?P<unit_a>%)?\s*"
                     r"(?P<sep>to|and|-|–|—)\s*(?P<b>[1-9]\d*(?:\.\d+)?|0\.\d+)(?![\w/-]|[.,]\d)")
 
 
@@ -264,8 +412,11 @@ _SUB_OUTCOME = re.compile(r"\b(?:rarer|commoner|more\s+common|less\s+common|more
 
 
 # "the operation stops the pain and infections it was causing in about 95% of people": a figure for how
-# often the treatment works, in a sentence that names the risk only as what the operation ends
-_BENEFIT = re.compile(r"\b(?:stops?|stopped|relieve[sd]?|prevents?|prevented|cures?|cured|clears?\s+up|"
+# often the treatment works, in a sentence that names the risk only as what the operation ends. Compiled
+# when first needed: only a sentence outside the risks naming a risk, with a figure, gets that far.
+@functools.cache
+def _benefit() -> re.Pattern[str]:
+    return re.compile(r"\b(?:stops?|stopped|relieve[sd]?|prevents?|prevented|cures?|cured|clears?\s+up|"
                       r"gets?\s+rid\s+of|free\s+(?:of|from))\b", re.IGNORECASE)
 
 
@@ -285,7 +436,7 @@ def inconsistent_risk_figure(ctx: Context) -> Iterable[Hit]:
     named: dict[str, tuple[str, Figure]] = {}
     for pointer, risk in _risks(ctx):
         frequency = risk.get("frequency")
-        figure = rate_figure(frequency.get("rate")) if isinstance(frequency, dict) else None
+        figure = _rate(ctx, f"{pointer}/frequency", frequency) if isinstance(frequency, dict) else None
         name = risk.get("name")
         if figure is None:
             continue
@@ -307,7 +458,7 @@ def inconsistent_risk_figure(ctx: Context) -> Iterable[Hit]:
                     continue
             if _SUB_OUTCOME.search(sentence.text):
                 continue  # "serious infections are rarer, under 1 in 1,000": a figure for part of the risk
-            if not inside and _BENEFIT.search(sentence.text):
+            if not inside and _benefit().search(sentence.text):
                 continue  # "stops the infections it was causing in 95 in 100": how often the operation works
             for other in found:
                 if not other.overlaps(figure):
@@ -350,29 +501,79 @@ _CONSEQUENCE_AFTER = re.compile(r"^\s+(?:needs?|needed|requires?|required|leads?
                                 r"lasts?|turns?\s+into|goes\s+on\s+to)\b", re.IGNORECASE)
 
 
+_SECTION = operator.attrgetter("paragraph.section")
+_PARAGRAPH_SECTION = operator.itemgetter(2)  # a Passage's section
+_PARAGRAPH_TEXT = operator.itemgetter(1)  # a Passage's text
+
+
+def _risk_number(sentence: Sentence) -> int:
+    """The number of the risk a sentence of the risks section is in ("/risks/3/description" is in 3)."""
+    parts = sentence.paragraph.pointer.split("/", 3)
+    return int(parts[2]) if len(parts) > 2 else -1  # -1: "/risks" itself (a string: the schema's to report)
+
+
 def _risk_sentences(ctx: Context, pointer: str) -> list[Sentence]:
-    """The sentences of a risk's name, description and management (not its frequency note).
+    """The sentences of a risk's name, description and management (not its frequency note); ``pointer`` is
+    a risk's, "/risks/<number>".
 
-    Grouped once per leaflet by one pass over the sentences: a scan per risk would be quadratic."""
-    if "risk sentences" not in ctx.cache:
-        grouped: dict[str, list[Sentence]] = {}
-        for sentence in ctx.sentences:
-            if not sentence.paragraph.pointer.startswith("/risks/"):
-                continue
-            parts = sentence.paragraph.pointer.split("/", 4)
-            if len(parts) > 3 and parts[1] == "risks" and parts[3] != "frequency":
-                grouped.setdefault(f"/risks/{parts[2]}", []).append(sentence)
-        ctx.cache["risk sentences"] = grouped
-    return ctx.cache["risk sentences"].get(pointer, [])
+    Only the few risks a rule reads are looked up (those with a frequency word or a digit), each by two
+    binary searches, not every sentence of the leaflet tested for every risk (quadratic) or grouped: the
+    risks' sentences are one run of all (``section_run``), in which each risk's are a run in the order of
+    their numbers (the paragraphs walk the list in order)."""
+    found: dict[str, list[Sentence]] = ctx.cache.setdefault("risk sentences", {})
+    if pointer not in found:
+        if "risks run" not in ctx.cache:
+            ctx.cache["risks run"] = section_run(ctx.sentences, "risks", _SECTION)
+        run: list[Sentence] = ctx.cache["risks run"]
+        number = int(pointer.rsplit("/", 1)[1])
+        start = bisect.bisect_left(run, number, key=_risk_number)
+        end = bisect.bisect_right(run, number, lo=start, key=_risk_number)
+        found[pointer] = [sentence for sentence in run[start:end]
+                          if (parts := sentence.paragraph.pointer.split("/", 4))[3:4] and parts[3] != "frequency"]
+    return found[pointer]
 
 
-def _risk_bands(frequency: Any) -> set[str] | None:
-    """The bands a risk's structured frequency allows: its rate's, or a verbal-only band's (a band with no
-    rate, whose note gives the reason for the word); None when it states neither."""
+def _worded_risks(ctx: Context) -> set[str]:
+    """The risks (by pointer) with the stem of a frequency word (_FREQUENCY_STEMS) in a paragraph of
+    ``_risk_sentences``, in any case: ``frequency_words`` finds nothing in the sentences of any other.
+
+    Each stem is looked for by str.find in the risks' paragraphs joined by NUL and lower-cased, in C, and each
+    place found is put in its paragraph by its offset; nearly every paragraph has none, so this is some
+    thirty calls, not seven tests on each sentence. A sentence is part of its paragraph, so its lower case
+    is part of the joined text's (a NUL changes no lower case beside it). When lower case makes the text
+    longer (a rare "İ"), the offsets would not match: each paragraph is then tested alone."""
+    if "worded risks" not in ctx.cache:
+        paragraphs = section_run(ctx.paragraphs, "risks", _PARAGRAPH_SECTION)
+        texts = list(map(_PARAGRAPH_TEXT, paragraphs))  # map() in C, not a generator for each paragraph
+        starts = list(itertools.accumulate(map((1).__add__, map(len, texts)), initial=0))
+        text = "\x00".join(texts).lower()
+        holding: set[int] = set()  # indexes in ``paragraphs``
+        if len(text) == starts[-1] - 1 or not paragraphs:
+            for stem in _FREQUENCY_STEMS:
+                at = text.find(stem)
+                while at >= 0:
+                    index = bisect.bisect_right(starts, at) - 1
+                    holding.add(index)
+                    at = text.find(stem, starts[index + 1])  # on from the next paragraph
+        else:
+            holding = {index for index, p in enumerate(paragraphs)
+                       if any(stem in p.text.lower() for stem in _FREQUENCY_STEMS)}
+        worded = set()
+        for index in holding:
+            parts = paragraphs[index].pointer.split("/", 4)
+            if len(parts) > 3 and parts[3] != "frequency":
+                worded.add(f"/risks/{parts[2]}")
+        ctx.cache["worded risks"] = worded
+    return ctx.cache["worded risks"]
+
+
+def _risk_bands(ctx: Context, pointer: str, frequency: Any) -> set[str] | None:
+    """The bands a risk's structured frequency (at ``pointer``) allows: its rate's, or a verbal-only band's (a
+    band with no rate, whose note gives the reason for the word); None when it states neither."""
     if not isinstance(frequency, dict):
         return None
     if "rate" in frequency:
-        figure = rate_figure(frequency.get("rate"))
+        figure = _rate(ctx, pointer, frequency)
         return bands_for(figure) if figure is not None else None
     band = frequency.get("band")
     return {band} if isinstance(band, str) and band in BANDS else None
@@ -420,9 +621,9 @@ def frequency_words(sentence: Sentence) -> Iterator[tuple[str, re.Match[str]]]:
       good='"This happens to about 1 in 10 people." (or correct the figure if the word was right)')
 def frequency_word_contradicts(ctx: Context) -> Iterable[Hit]:
     for pointer, risk in _risks(ctx):
-        allowed = _risk_bands(risk.get("frequency"))
-        if not allowed:
-            continue
+        allowed = _risk_bands(ctx, f"{pointer}/frequency", risk.get("frequency"))
+        if not allowed or pointer not in _worded_risks(ctx):
+            continue  # no figure to hold the words to, or no frequency word
         for sentence in _risk_sentences(ctx, pointer):
             used = list(frequency_words(sentence))
             if not used or _SUB_OUTCOME.search(sentence.text):
@@ -438,6 +639,34 @@ def frequency_word_contradicts(ctx: Context) -> Iterable[Hit]:
 
 _BASIS = re.compile(r"\b(?:expert|opinion|experience|surgeons?\s+(?:say|describe|find|report)|describe[sd]?|"
                     r"reports?|reported|studies|trials?|audit|our\s+(?:team|unit|figures))\b", re.IGNORECASE)
+
+
+def _has_basis(note: str) -> bool:
+    """Whether a frequency note says what a word rests on (_BASIS). An ASCII note is lower-cased and first tested,
+    in C, for the text one of _BASIS's phrases must hold: one of its first words ("surgeons" with the verbs
+    not listed on their own, "say" or "find"), or "our" at the start of a word with "team", "unit" or
+    "figures" ("your team" is not "our team"). The expression starts with no literal the engine could skip
+    to, so it is tried at every character (~10 us a note), and most notes ("Ask your surgeon how often...")
+    hold none of them."""
+    if not note.isascii():
+        return bool(_BASIS.search(note))
+    lower = note.lower()
+    if not ("expert" in lower or "opinion" in lower or "experience" in lower or "describe" in lower
+            or "report" in lower or "studies" in lower or "trial" in lower or "audit" in lower
+            or ("surgeon" in lower and ("say" in lower or "find" in lower))
+            or (("team" in lower or "unit" in lower or "figures" in lower) and _starts_a_word(lower, "our"))):
+        return False
+    return bool(_basis_lower_case().search(lower))
+
+
+def _starts_a_word(text: str, word: str) -> bool:
+    """Whether ``word`` is in ASCII ``text`` where ``\\b`` would let it start (str.find: no regex scan)."""
+    at = text.find(word)
+    while at >= 0:
+        if not at or not (text[at - 1].isalnum() or text[at - 1] == "_"):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 @rule("LN006", "verbal-frequency-without-basis", Severity.WARNING,
@@ -457,14 +686,15 @@ def verbal_frequency_without_basis(ctx: Context) -> Iterable[Hit]:
         if not isinstance(frequency, dict) or "rate" in frequency:
             continue
         note = frequency.get("note")
-        if isinstance(note, str) and (_lower_case()[3].search(note.lower()) if note.isascii()  # [3]: _BASIS's
-                                        else _BASIS.search(note)):
+        if isinstance(note, str) and _has_basis(note):
             continue
         band = frequency.get("band")
         if isinstance(band, str) and isinstance(note, str):
             yield Hit(f"{pointer}/frequency/note", f"the band \"{band}\" is given with no figure, but the note does "
                       "not say what the word rests on: say so (e.g. expert opinion, our own audit), or give the figure")
             continue
+        if pointer not in _worded_risks(ctx):
+            continue  # no frequency word in its sentences
         for sentence in _risk_sentences(ctx, pointer):
             found = next(frequency_words(sentence), None)
             if found:
@@ -484,9 +714,11 @@ def verbal_frequency_without_basis(ctx: Context) -> Iterable[Hit]:
 def figure_without_rate(ctx: Context) -> Iterable[Hit]:
     for pointer, risk in _risks(ctx):
         frequency = risk.get("frequency")
-        if not isinstance(frequency, dict) or rate_figure(frequency.get("rate")) is not None:
+        if not isinstance(frequency, dict) or _rate(ctx, f"{pointer}/frequency", frequency) is not None:
             continue
-        digits = _digit_paragraphs(ctx)
+        if pointer not in _digit_risks(ctx):
+            continue  # none of its paragraphs has a digit (most risks): no sentence below would be looked at
+        digits = digit_paragraphs(ctx)
         for sentence in _risk_sentences(ctx, pointer):
             if sentence.paragraph.pointer not in digits or not _DIGIT.search(sentence.text):
                 continue

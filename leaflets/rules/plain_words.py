@@ -9,11 +9,13 @@ word the reader has been given.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 
 from leaflets.findings import Severity
-from leaflets.rules.context import Context, Sentence, words
+from leaflets.rules.context import Context, Passage, Sentence, blank_punctuation, words
 from leaflets.rules.data import load
 from leaflets.rules.registry import Hit, rule
 
@@ -36,6 +38,12 @@ class Term:
         self.acronyms = [f for f in self.forms if f.isupper()]
         # (first word, whole form) for a set lookup before the substring test
         self.lower_starts = [(f.split()[0], f) for f in self.lower_forms if not f.isupper()]
+        # and the words inside a form of three or more ("conduction" of "nerve conduction studies"): wherever
+        # the form is in the text each stands between white space, so it is a word of the vocabulary (when it
+        # has no punctuation, which blanking would make a space). A form with one missing is not in the text:
+        # a set test instead of the scan of the whole text (about a nanosecond a character, 15 us a leaflet)
+        self.lower_gates = [(first, form, frozenset(w for w in form.split()[1:-1] if w == blank_punctuation(w)))
+                            for first, form in self.lower_starts]
 
     # The expressions are compiled when a leaflet first uses the term: compiling all of them for a
     # list of hundreds of terms took 110 ms, paid again by every `leaflets validate` process.
@@ -56,10 +64,16 @@ class Term:
 
     def maybe_in(self, ctx: Context) -> bool:
         """A plain "in" test before any regular expression runs: most terms are in no leaflet. A one-word
-        form in the vocabulary is in the text (each word of it is a piece of the lower-cased text): no scan."""
-        return any(first in ctx.vocabulary and (form == first or form in ctx.joined_lower)
-                   for first, form in self.lower_starts) or \
-            any(a.lower() in ctx.vocabulary and a in ctx.joined for a in self.acronyms)
+        form in the vocabulary is in the text (each word of it is a piece of the lower-cased text): no scan.
+        (Loops, not any() of a generator: a generator made twice for each term a leaflet may use.)"""
+        vocabulary = ctx.vocabulary
+        for first, form, inner in self.lower_gates:
+            if first in vocabulary and (form == first or vocabulary.issuperset(inner) and form in ctx.joined_lower):
+                return True
+        for acronym in self.acronyms:
+            if acronym.lower() in vocabulary and acronym in ctx.joined:
+                return True
+        return False
 
 
 @functools.cache
@@ -72,10 +86,21 @@ def _jargon_index() -> dict[str, list[int]]:
     return index
 
 
+@functools.cache
+def _jargon_keys() -> frozenset[str]:
+    """The keys of ``_jargon_index`` as a set: two sets intersect by walking the smaller one with the hashes
+    each holds, a third faster than walking the index as a dict."""
+    return frozenset(_jargon_index())
+
+
 def _jargon_candidates(ctx: Context) -> list[Term]:
-    """The terms whose first word is in the leaflet at all (one set intersection, in C), in list order."""
+    """The terms whose first word is in the leaflet at all (one set intersection, in C), in list order.
+    The index's keys (about 500, the same strings for every leaflet) are intersected as a set with the
+    vocabulary, which walks the smaller of the two, not the vocabulary's words looked up in the index
+    (``index.keys() & ctx.vocabulary`` walks a frozenset whole): on the shipped leaflets, of 500 to 750
+    words each, that halved the time."""
     index, terms = _jargon_index(), jargon()
-    numbers = sorted({n for key in index.keys() & ctx.vocabulary for n in index[key]})
+    numbers = sorted({n for key in ctx.vocabulary & _jargon_keys() for n in index[key]})
     return [terms[n] for n in numbers if terms[n].maybe_in(ctx)]
 
 
@@ -103,6 +128,33 @@ _EXPLAINED_AFTER = re.compile(r"^[\"”’']?(?:\s*\(|\s*,\s*(?:which|that|or|me
 _EXAMPLE_AFTER = re.compile(r"^[\"”’']?(?:\s+[a-z]+)?,?\s+such\s+as\s+(?:an?\s+|the\s+)?(?P<example>[a-z][\w-]*)",
                             re.IGNORECASE)
 _EXPLAINED_NEXT = re.compile(r"^(?:This|These|That|It|They)\s+(?:is|are|means|mean|was)\b")
+
+
+@functools.lru_cache(maxsize=1024)
+def _whole_word(text: str) -> re.Pattern[str]:
+    """``text`` as a whole word (no letter, digit, "_" or "-" either side), compiled once a process: re's
+    own cache is looked up with a pattern made anew at each call, and holds the expressions of every rule."""
+    return re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])")
+
+
+def prose_words(ctx: Context) -> set[str]:
+    """Every distinct word of the prose as written (``ctx.section_words`` of every section), made once a
+    leaflet: the grade rules count the syllables of each word once, and LR007 looks for capitals in those
+    not in the vocabulary (``unlowered_words``). Not to be changed by a caller."""
+    if "prose words" not in ctx.cache:
+        ctx.cache["prose words"] = set().union(*ctx.section_words.values())
+    return ctx.cache["prose words"]
+
+
+def unlowered_words(ctx: Context) -> set[str]:
+    """The prose's words (``prose_words``) that are not in ``ctx.vocabulary``, made once a leaflet: every
+    word with a capital, and a few others. Any word that is not its own lower case is among them: each
+    word of the vocabulary is made of characters str.lower gives, and each of those is its own lower case
+    (tests/test_readability_speed.py checks every character). LR007 looks for capitals in them; the grade
+    rules lower only them to find a short word written with a capital. Not to be changed by a caller."""
+    if "unlowered words" not in ctx.cache:
+        ctx.cache["unlowered words"] = prose_words(ctx).difference(ctx.vocabulary)
+    return ctx.cache["unlowered words"]
 
 
 def _glossary_text(ctx: Context) -> str:
@@ -160,17 +212,15 @@ def _jargon_checked(ctx: Context) -> Iterator[tuple[Term, Hit | None]]:
     title = title.lower() if isinstance(title, str) else ""
     found: list[tuple[Term, Hit]] = []
     spans: list[tuple[str, int, int]] = []
-    running: tuple[list[Sentence], dict[int, int]] | None = None
+    sentences, starts = ctx.sentences, None
     for term in _jargon_candidates(ctx):
         if term.word_regex is None or any(f in title for f in term.lower_forms if not f.isupper()):
             continue  # an abbreviation only (LR007's), or the leaflet's own subject, named in its title
-        if glossary and any(f in glossary and re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", glossary)
-                            for f in term.lower_forms):
+        if glossary and any(f in glossary and _whole_word(f).search(glossary) for f in term.lower_forms):
             yield term, None
             continue
-        if running is None:  # made only for a term the glossary does not give: a leaflet with one gives most
-            running = _running_sentences(ctx)
-        sentences, starts = running
+        if starts is None:  # made only for a term the glossary does not give: a leaflet with one gives most
+            starts = sentence_spans(ctx)[0]
         first = _first_use(term, ctx, sentences, starts)
         if first is None:
             continue
@@ -194,17 +244,32 @@ def _jargon_checked(ctx: Context) -> Iterator[tuple[Term, Hit | None]]:
             yield term, hit
 
 
-def _running_sentences(ctx: Context) -> tuple[list[Sentence], dict[int, int]]:
-    """The sentences where a term's first use is looked for, and each paragraph's first position in them
-    (a paragraph's sentences are contiguous). Headings (a risk's name, a step's "when") are explained by
-    the text under them, so a term's first use is counted in running text (and a risk's frequency note,
-    which comes before its description when printed)."""
-    sentences = [s for s in ctx.sentences if s.paragraph.section not in ("glossary", "title")
-                 and not s.paragraph.pointer.endswith(("/name", "/when", "/frequency/note"))]
-    starts: dict[int, int] = {}
-    for position, sentence in enumerate(sentences):
-        starts.setdefault(id(sentence.paragraph), position)
-    return sentences, starts
+_PARAGRAPH = itemgetter(0)  # a Sentence's paragraph
+
+
+def sentence_spans(ctx: Context) -> tuple[dict[int, int], dict[int, int]]:
+    """Where each paragraph's sentences are in ``ctx.sentences`` (they are contiguous), by the paragraph's
+    id: its first position, and one past its last. Found by map, zip and dict in C, with no Python step a
+    sentence; made once a leaflet, for LR006's first uses and LR005's paragraph lengths. A dict made from
+    pairs keeps the last value of a key: the positions counted down give each paragraph its first, counted
+    up its last."""
+    if "sentence spans" not in ctx.cache:
+        paragraphs = list(map(id, map(_PARAGRAPH, ctx.sentences)))
+        firsts = dict(zip(reversed(paragraphs), range(len(paragraphs) - 1, -1, -1), strict=True))
+        ends = dict(zip(paragraphs, range(1, len(paragraphs) + 1), strict=True))
+        ctx.cache["sentence spans"] = firsts, ends
+    return ctx.cache["sentence spans"]
+
+
+def _running(paragraph: Passage) -> bool:
+    """A paragraph where a term's first use is looked for. Headings (a risk's name, a step's "when") are
+    explained by the text under them, so a term's first use is counted in running text (and a risk's
+    frequency note, which comes before its description when printed). Asked only of the few paragraphs a
+    term is in, not of every one: a list of the running sentences would cost a step for each sentence.
+    Where first use is looked for in ``ctx.sentences`` rather than such a list, the sentence after it or
+    before it is the same one whenever it is in the same paragraph, and no other is ever read."""
+    return paragraph.section not in ("glossary", "title") and \
+        not paragraph.pointer.endswith(("/name", "/when", "/frequency/note"))
 
 
 def _explained_by(term: Term, sentences: list[Sentence], position: int, end: int) -> bool:
@@ -225,15 +290,15 @@ def _explained_by(term: Term, sentences: list[Sentence], position: int, end: int
 
 def _first_use(term: Term, ctx: Context, sentences: list[Sentence],
                first: dict[int, int]) -> tuple[int, re.Match[str] | None] | None:
-    """The first sentence (of ``sentences``) using the term and the match there, found by one scan of the
-    joined text; no match when that first use is an everyday one ("a general anaesthetic": the reader
-    knows it).
+    """The first sentence (of ``sentences``, ``ctx.sentences``) in running text (``_running``) using the
+    term and the match there, found by one scan of the joined text; no match when that first use is an
+    everyday one ("a general anaesthetic": the reader knows it).
     ``first``: each paragraph's first position in ``sentences`` (a paragraph's sentences are contiguous)."""
     if term.lower_regex is None:
         return None
     for paragraph, _index, _match in ctx.matches(term.lower_regex, lower=True, word_start=True):
         position = first.get(id(paragraph))
-        if position is None:
+        if position is None or not _running(paragraph):
             continue
         while position < len(sentences) and sentences[position].paragraph is paragraph:
             text = sentences[position].text
@@ -309,7 +374,7 @@ def unexplained_abbreviation(ctx: Context) -> Iterable[Hit]:
     # looked for in the words with a capital (the prose's words, less the lower-case ones: set operations in
     # C), not in all the prose: a scan for a capital tries every character. It may find more than a scan of
     # the prose would ("&" is a space here); only the sentences holding one are read, and those decide.
-    text = " ".join(set().union(*ctx.section_words.values()).difference(ctx.vocabulary))
+    text = " ".join(unlowered_words(ctx))
     candidates = {m.group().removesuffix("s") for m in _CAPITALS.finditer(text)
                   if not m.start() or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_&-")} - known
     if not candidates:
@@ -318,10 +383,12 @@ def unexplained_abbreviation(ctx: Context) -> Iterable[Hit]:
                          for t in (e.get("term"), e.get("definition")) if isinstance(t, str))
     # only the paragraphs that hold a candidate: each found by a substring search (one expression of them
     # all starts with a choice of letters, tried at every character)
-    holding = {id(p) for c in candidates for p, _i, _m in ctx.matches(re.compile(re.escape(c)))}
-    # only their sentences: the sentence after one in the same paragraph (``_expanded`` reads it) is kept too
-    sentences = [s for s in ctx.sentences if id(s.paragraph) in holding and s.paragraph.section not in
-                 ("glossary", "title")]
+    holding = {id(p) for c in candidates for p, _i, _m in ctx.matches(re.compile(re.escape(c)))
+               if p.section not in ("glossary", "title")}
+    # only their sentences, picked in C (map and compress, no Python step a sentence): the sentence after one
+    # in the same paragraph (``_expanded`` reads it) is kept too
+    sentences = list(itertools.compress(ctx.sentences, map(holding.__contains__, map(id, map(_PARAGRAPH,
+                                                                                            ctx.sentences)))))
     seen: set[str] = set()
     for position, sentence in enumerate(sentences):
         if not any(c in sentence.text for c in candidates):
@@ -334,7 +401,7 @@ def unexplained_abbreviation(ctx: Context) -> Iterable[Hit]:
             if sum(c.isupper() for c in abbreviation) < 2 or abbreviation in seen or abbreviation in known:
                 continue
             seen.add(abbreviation)
-            if re.search(rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])", glossary) or \
+            if (abbreviation in glossary and _whole_word(abbreviation).search(glossary)) or \
                     _expanded(sentence, match, sentences, position):
                 continue
             full = f" (\"{meanings[abbreviation]} ({abbreviation})\")" if abbreviation in meanings else ""

@@ -15,6 +15,7 @@ LN010 finding naming the file, never an exception. Each copy is read once per le
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -72,6 +73,8 @@ def describe(rate: dict[str, Any]) -> str:
 
 
 # --- finding a figure in a quote ----------------------------------------------------------------------
+# The expressions are kept as text and compiled (once, by _re) when a quote is first read for a figure:
+# most leaflets quote no source, and compiling them all took ~4 ms of every process's start.
 
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
           "seventeen eighteen nineteen").split()
@@ -79,20 +82,25 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
 _WORD_VALUES = {word: value for value, word in enumerate(_UNITS)} | _TENS
 _SCALES = {"hundred": 100, "thousand": 1000}
 _NUMBER_WORD = "|".join([*_WORD_VALUES, *_SCALES])
-_NUMBER_WORDS = re.compile(rf"\b(?:{_NUMBER_WORD})(?:(?:\s+|-)(?:{_NUMBER_WORD}))*\b")
-_A_SCALE = re.compile(r"\ban?\s+(?=(?:hundred|thousand)\b)")  # "one in a hundred"
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_NUMBER_WORDS = rf"\b(?:{_NUMBER_WORD})(?:(?:\s+|-)(?:{_NUMBER_WORD}))*\b"
+_A_SCALE = r"\ban?\s+(?=(?:hundred|thousand)\b)"  # "one in a hundred"
+_THOUSANDS = r"(?<=\d),(?=\d{3}\b)"
 _SYMBOLS = (("≤", " up to "), ("<", " less than "), ("≥", " at least "), (">", " more than "))
-_PER_CENT = re.compile(r"\s*\b(?:per\s*cent|percent)\b|\s*%")
+_PER_CENT = r"\s*\b(?:per\s*cent|percent)\b|\s*%"
 _NUM = r"(\d+(?:\.\d+)?)"
-_RANGE_PERCENT = re.compile(rf"{_NUM}\s*%?\s*(?:-|to|and)\s*{_NUM}%")
-_PERCENT = re.compile(rf"{_NUM}%")
+_RANGE_PERCENT = rf"{_NUM}\s*%?\s*(?:-|to|and)\s*{_NUM}%"
+_PERCENT = rf"{_NUM}%"
 _TIME = r"(?![\d,]*\s*(?:days?|weeks?|months?|years?|hours?|minutes?|mm|cm)\b)"
-_RANGE_NATURAL = re.compile(rf"{_NUM}\s*(?:-|to|and)\s*{_NUM}\s+(?:in|of|out\s+of)\s+(?:every\s+)?(\d+){_TIME}")
-_NATURAL = re.compile(rf"{_NUM}\s+(?:in|of|out\s+of)\s+(?:every\s+)?(\d+){_TIME}")
-_UPPER = re.compile(r"\b(?:less\s+than|fewer\s+than|under|below|up\s+to|at\s+most|as\s+many\s+as|no\s+more\s+than|"
-                    r"maximum\s+of)\s*$")
-_LOWER = re.compile(r"\b(?:more\s+than|greater\s+than|over|above|at\s+least|minimum\s+of)\s*$")
+_RANGE_NATURAL = rf"{_NUM}\s*(?:-|to|and)\s*{_NUM}\s+(?:in|of|out\s+of)\s+(?:every\s+)?(\d+){_TIME}"
+_NATURAL = rf"{_NUM}\s+(?:in|of|out\s+of)\s+(?:every\s+)?(\d+){_TIME}"
+_UPPER = (r"\b(?:less\s+than|fewer\s+than|under|below|up\s+to|at\s+most|as\s+many\s+as|no\s+more\s+than|"
+          r"maximum\s+of)\s*$")
+_LOWER = r"\b(?:more\s+than|greater\s+than|over|above|at\s+least|minimum\s+of)\s*$"
+
+
+@functools.cache
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _number_words(match: re.Match[str]) -> str:
@@ -113,10 +121,10 @@ def _normal_figures(text: str) -> str:
     text = text.lower()
     for symbol, words in _SYMBOLS:
         text = text.replace(symbol, words)
-    text = _THOUSANDS.sub("", text.replace("–", "-").replace("—", "-"))
+    text = _re(_THOUSANDS).sub("", text.replace("–", "-").replace("—", "-"))
     if any(word in text for word in _WORD_VALUES) or "hundred" in text or "thousand" in text:
-        text = _NUMBER_WORDS.sub(_number_words, _A_SCALE.sub("one ", text))
-    return _PER_CENT.sub("%", text)
+        text = _re(_NUMBER_WORDS).sub(_number_words, _re(_A_SCALE).sub("one ", text))
+    return _re(_PER_CENT).sub("%", text)
 
 
 class Stated(NamedTuple):
@@ -137,18 +145,18 @@ def stated_figures(text: str) -> list[Stated]:
 
     def bound(start: int) -> str:
         before = text[max(0, start - 24):start]
-        return "upper" if _UPPER.search(before) else "lower" if _LOWER.search(before) else ""
+        return "upper" if _re(_UPPER).search(before) else "lower" if _re(_LOWER).search(before) else ""
 
     def free(span: tuple[int, int]) -> bool:
         return not any(s < span[1] and span[0] < e for s, e in taken)
 
-    for match in _RANGE_PERCENT.finditer(text):
+    for match in _re(_RANGE_PERCENT).finditer(text):
         out += [Stated(float(match[1]), False, bound(match.start())), Stated(float(match[2]), False, "")]
         taken.append(match.span())
-    for match in _PERCENT.finditer(text):
+    for match in _re(_PERCENT).finditer(text):
         if free(match.span()):
             out.append(Stated(float(match[1]), False, bound(match.start())))
-    for match in _RANGE_NATURAL.finditer(text):
+    for match in _re(_RANGE_NATURAL).finditer(text):
         whole = float(match[3])
         if text[:match.start()].endswith((" in ", " of ")):
             continue  # "1 in 20 and 1 in 10": two figures, not the range "20 and 1 in 10"
@@ -156,7 +164,7 @@ def stated_figures(text: str) -> list[Stated]:
             out += [Stated(100 * float(match[1]) / whole, True, bound(match.start())),
                     Stated(100 * float(match[2]) / whole, True, "")]
             taken.append(match.span())
-    for match in _NATURAL.finditer(text):
+    for match in _re(_NATURAL).finditer(text):
         whole = float(match[2])
         if free(match.span()) and whole and float(match[1]) <= whole:
             out.append(Stated(100 * float(match[1]) / whole, True, bound(match.start())))

@@ -11,14 +11,22 @@ hyphenation point fewer than syllables, "people" none).
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from leaflets.findings import Severity
 from leaflets.rules.context import Context, Sentence, blank_punctuation, words
-from leaflets.rules.plain_words import jargon, jargon_uses  # noqa: F401  (jargon: for callers of this module)
+from leaflets.rules.plain_words import (  # noqa: F401  (jargon: for callers of this module)
+    jargon,
+    jargon_uses,
+    prose_words,
+    sentence_spans,
+    unlowered_words,
+)
 from leaflets.rules.registry import Hit, rule
 
 SUPPORTED = "English (en, en-GB, en-US and other en-XX tags)"
@@ -69,28 +77,136 @@ def grades_of_words(sentence_count: int, all_words: list[str],
     """The grades of some words. A hyphenated compound counts as its parts: a reader takes
     "state-of-the-art" or "follow-up" as the short words it is made of, not as one long word. A word
     in ``short`` (lower case) counts as one syllable."""
+    return _grades_of_costs(sentence_count, all_words, _WordCosts(set(all_words), short))
+
+
+# What a word adds to the grades, three counts packed in one integer so that one sum over a section's
+# words, in C, adds them all: its parts of three syllables or more (SMOG's count) + _PACK * the words
+# it adds beyond one (a hyphenated compound counts as its parts) + _PACK ** 2 * its syllables. The two
+# low counts of a section are each at most its parts, which _WordCosts.fits checks are under _PACK, so
+# they never carry into the next; the syllables, on top, need no bound. Each is a sum of integers, so
+# the grades are the very floats a word-by-word count gives.
+_PACK = 1 << 20
+
+
+class _PlainCosts(dict[str, int]):
+    """The packed cost of a word that is not hyphenated and not a short word (one part), computed the first
+    time a process meets the word. A dict, read by ``map(costs.__getitem__, ...)`` in C: half the time of an
+    lru_cache hit, which also moves the entry to the front of its list. Emptied when it grows large, so
+    that no run of leaflets, however long, makes it unbounded."""
+
+    LIMIT = 50_000
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        count = syllables(word)
+        cost = self[word] = count * _PACK ** 2 + (count >= 3)
+        return cost
+
+
+_PLAIN_COSTS = _PlainCosts()
+
+
+class _Lower(dict[str, str]):
+    """Each word's lower case, kept (with its hash) from one leaflet to the next; emptied when it grows large."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _PlainCosts.LIMIT:
+            self.clear()
+        lower = self[word] = word.lower()
+        return lower
+
+
+_LOWER = _Lower()
+
+
+def _hyphenated(words: list[str]) -> list[str]:
+    """``[w for w in words if "-" in w]``, found in the words joined by spaces: a search in C skips to each
+    "-", a step for each hyphenated word (a handful a leaflet, often none) rather than one for every word.
+    Split words hold no space: when one does (the spaces are more than the gaps), each word is tested."""
+    every = " ".join(words)
+    if "-" not in every:
+        return []
+    if every.count(" ") != len(words) - 1:
+        return [w for w in words if "-" in w]
+    out: list[str] = []
+    at = every.find("-")
+    while at >= 0:  # the word around this "-": from the space before it to the space after it
+        end = every.find(" ", at)
+        end = len(every) if end < 0 else end
+        out.append(every[every.rfind(" ", 0, at) + 1:end])
+        at = every.find("-", end)
+    return out
+
+
+class _WordCosts:
+    """The packed cost of each of some distinct words, for one set of short words: each word's syllables
+    counted once per leaflet, however many sections use it (most words are in several)."""
+
+    def __init__(self, distinct: set[str], short: frozenset[str], unlowered: set[str] | None = None) -> None:
+        """``unlowered``: the words of ``distinct`` that may not be their own lower case (None: any of them)."""
+        self.short = short
+        ordered = list(distinct)
+        self.costs = dict(zip(ordered, map(_PLAIN_COSTS.__getitem__, ordered), strict=True))  # map, zip: C
+        self.most_parts = 1
+        # The few words counted otherwise: a word whose lower case is a short word is one part of one syllable,
+        # not long; a hyphenated word is counted part by part, below (after the short words: it may be one too,
+        # and then its parts are what count). The short words are found in C: a word written just as in
+        # ``short`` by a set intersection (each short word is its own lower case), a word written otherwise
+        # (with a capital) among ``unlowered`` only, lowered by map and looked up by compress.
+        if short:
+            found = distinct.intersection(short)
+            others = ordered if unlowered is None else list(unlowered)
+            found.update(itertools.compress(others, map(short.__contains__, map(_LOWER.__getitem__, others))))
+            self.costs.update(dict.fromkeys(found, _PACK ** 2))
+        for word in _hyphenated(ordered):
+            parts = [part for part in word.split("-") if part] or [word]
+            counts = [1 if short and part.lower() in short else syllables(part) for part in parts]
+            self.costs[word] = sum(counts) * _PACK ** 2 + (len(parts) - 1) * _PACK + sum(c >= 3 for c in counts)
+            self.most_parts = max(self.most_parts, len(parts))
+
+    def fits(self, all_words: list[str]) -> bool:
+        """The words' parts (and so their long parts, and the words their compounds add) are fewer than
+        _PACK: any section of a real leaflet (a million words would be thousands of pages)."""
+        return len(all_words) * self.most_parts < _PACK
+
+
+def _grades_of_costs(sentence_count: int, all_words: list[str], costs: _WordCosts) -> tuple[float, float, int]:
+    """``grades_of_words`` with the words' costs already known (``costs`` holds every word of ``all_words``)."""
     total = len(all_words)
     if not sentence_count or not total:
         return 0.0, 0.0, 0
+    if not costs.fits(all_words):
+        return _grades_counted(sentence_count, all_words, costs.short)  # a huge section (or word): no packing
+    packed = sum(map(costs.costs.__getitem__, all_words))
+    total += packed // _PACK % _PACK
+    syllable_sum, polysyllables = packed // _PACK ** 2, packed % _PACK
+    fk = 0.39 * total / sentence_count + 11.8 * syllable_sum / total - 15.59
+    smog = 1.0430 * math.sqrt(polysyllables * 30 / sentence_count) + 3.1291
+    return fk, smog, total
+
+
+def _grades_counted(sentence_count: int, all_words: list[str], short: frozenset[str]) -> tuple[float, float, int]:
+    """``grades_of_words`` counted word by word, each distinct word once: the plain way, for sections too
+    big for the packed sums."""
+    total = len(all_words)
     syllable_sum = polysyllables = 0
-    for word, times in Counter(all_words).items():  # each distinct word once (Counter counts in C)
-        if "-" in word or (short and word.lower() in short):
-            parts = [part for part in word.split("-") if part] or [word]
-            total += (len(parts) - 1) * times
-            for count in [1 if short and part.lower() in short else syllables(part) for part in parts]:
-                syllable_sum += count * times
-                polysyllables += times if count >= 3 else 0
-        else:  # nearly every word: one count, without a list of one to loop over (sums of integers: same grades)
-            count = syllables(word)
+    for word, times in Counter(all_words).items():
+        parts = [part for part in word.split("-") if part] or [word]
+        total += (len(parts) - 1) * times
+        for count in [1 if short and part.lower() in short else syllables(part) for part in parts]:
             syllable_sum += count * times
-            if count >= 3:
-                polysyllables += times
+            polysyllables += times if count >= 3 else 0
     fk = 0.39 * total / sentence_count + 11.8 * syllable_sum / total - 15.59
     smog = 1.0430 * math.sqrt(polysyllables * 30 / sentence_count) + 3.1291
     return fk, smog, total
 
 
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[^\s@]+@[^\s@]+\.\w+", re.IGNORECASE)
+# _ADDRESS's first choice alone: in a text with no "@" the second never matches, and the second is what costs
+# (it starts at every character and runs on to the next space before it fails)
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 def _graded_words(ctx: Context, section: str, text: str) -> list[str]:
@@ -111,7 +227,7 @@ def _graded_words(ctx: Context, section: str, text: str) -> list[str]:
     if not (has_address or has_title):
         return ctx.section_words[section]  # most sections have neither: the words split once, in C
     if has_address:
-        text = _ADDRESS.sub(" ", text)
+        text = (_ADDRESS if "@" in text else _WEB_ADDRESS).sub(" ", text)
     if has_title:
         text = re.sub(r"\s+".join(re.escape(w) for w in title.split()), "it", text, flags=re.IGNORECASE)
     return blank_punctuation(text).split()
@@ -132,22 +248,72 @@ def _short_words(ctx: Context) -> frozenset[str]:
     return ctx.cache["short words"]
 
 
+# fields by index, for map() in C: a Passage is (pointer, text, section), a Sentence (paragraph, start, text)
+_TEXT, _SECTION, _PARAGRAPH = operator.itemgetter(1), operator.itemgetter(2), operator.itemgetter(0)
+
+
+def _sections_with_addresses_or_title(ctx: Context) -> set[str] | None:
+    """The sections whose text has what ``_graded_words`` looks for (an "@", "www." or "http", the title),
+    found by a few substring searches of the whole prose, not a join and lower-casing of each section: in
+    any other section ``_graded_words`` gives ``ctx.section_words``. None: look in every section.
+
+    A hit in ``joined_lower`` is one in its paragraph's lower case, and so in its section's texts joined by
+    "\n" and lower-cased (what ``_graded_words`` tests): no string looked for holds a "\n", so none runs
+    across paragraphs, and str.lower changes a character by what is beside it only for a capital sigma
+    at a word's end, where a "\n" or an end of the text count alike. No character's lower case holds an
+    "@" but the "@"'s own (tests/test_readability_speed.py checks every character)."""
+    lower = ctx.joined_lower
+    if len(lower) != len(ctx.joined):  # a character whose lower case is longer: offsets differ
+        return None
+    title = ctx.data.get("title")
+    title = " ".join(title.lower().split()) if isinstance(title, str) else ""
+    found: set[str] = set()
+    for mark in ("@", "www.", "http", title) if title else ("@", "www.", "http"):
+        at = lower.find(mark)
+        while at >= 0:
+            found.add(ctx.locate(at)[0].section)
+            at = lower.find(mark, at + 1)
+    return found
+
+
 def _sections(ctx: Context) -> Iterator[tuple[str, int, list[str]]]:
     """(section, sentences in it, its words) for each graded section present."""
-    sentence_counts = Counter(paragraph.section for paragraph, _start, _text in ctx.sentences)  # counted in C
-    texts: dict[str, list[str]] = {}
-    for paragraph in ctx.paragraphs:
-        texts.setdefault(paragraph.section, []).append(paragraph.text)
+    sentence_counts = Counter(map(_SECTION, map(_PARAGRAPH, ctx.sentences)))  # looked up and counted in C
+    split_anew = _sections_with_addresses_or_title(ctx)
+    texts: dict[str, list[str]] | None = None
     for section in GRADED_SECTIONS:
         if sentence_counts.get(section) and section in ctx.section_words:
+            if split_anew is not None and section not in split_anew:  # most sections
+                yield section, sentence_counts[section], ctx.section_words[section]
+                continue
+            if texts is None:
+                texts = {}
+                # a section's paragraphs come together (``ctx.paragraphs`` walks one section after another):
+                # one step a section, not one a paragraph; extend, so that a section met twice would still
+                # have all its texts
+                for name, paragraphs in itertools.groupby(ctx.paragraphs, _SECTION):
+                    texts.setdefault(name, []).extend(map(_TEXT, paragraphs))
             yield section, sentence_counts[section], _graded_words(ctx, section, "\n".join(texts[section]))
 
 
 def _section_grades(ctx: Context) -> list[tuple[str, float, float, int, int]]:
     """(section, Flesch–Kincaid, SMOG, words, sentences) of each graded section."""
     if "grades" not in ctx.cache:  # shared by LR001 and LR002
-        short = _short_words(ctx)
-        ctx.cache["grades"] = [(section, *grades_of_words(n, ws, short), n) for section, n, ws in _sections(ctx)]
+        sections = list(_sections(ctx))
+        # one table of costs for all the sections: a word's syllables counted once per leaflet. Its words are
+        # the prose's (made once a leaflet, and shared with LR007), and those of a section split anew
+        # (``_graded_words``: an address left out, the title made "it"); a word of another section costs a
+        # look-up and is never read. The words that may not be their own lower case: those not in the vocabulary.
+        distinct, unlowered = prose_words(ctx), unlowered_words(ctx)
+        split_anew = [ws for section, _n, ws in sections if ws is not ctx.section_words[section]]
+        # a section split anew rarely has a word the prose lacks ("it" for the title is in most leaflets'
+        # prose, an address only takes words out): the prose's set is copied only when it has one
+        new_words = set().union(*split_anew).difference(distinct) if split_anew else None
+        if new_words:
+            distinct = distinct | new_words
+            unlowered = unlowered.union(new_words.difference(ctx.vocabulary))
+        costs = _WordCosts(distinct, _short_words(ctx), unlowered)
+        ctx.cache["grades"] = [(section, *_grades_of_costs(n, ws, costs), n) for section, n, ws in sections]
     return ctx.cache["grades"]
 
 
@@ -183,9 +349,12 @@ def _hard_sections(ctx: Context) -> dict[str, str]:
     if near:
         far = ctx.thresholds["max-sentence-words"] * FAR_OVER
         longest: dict[str, int] = {}  # the longest sentence FAR_OVER the limit in each section that has one
-        for sentence, length in zip(ctx.sentences, ctx.sentence_lengths, strict=True):
-            if length > far and length > longest.get(sentence.paragraph.section, 0):
-                longest[sentence.paragraph.section] = length
+        lengths = ctx.sentence_lengths
+        # only the sentences FAR_OVER the limit are looked at, picked in C (far < length for each: few or none)
+        for position in itertools.compress(range(len(lengths)), map(operator.lt, itertools.repeat(far), lengths)):
+            section, length = ctx.sentences[position].paragraph.section, lengths[position]
+            if length > longest.get(section, 0):
+                longest[section] = length
         for section, words_grade in near.items():
             if section in longest:
                 hard[section] = f"a sentence of {longest[section]} words"
@@ -287,11 +456,11 @@ def readability_not_measured(ctx: Context) -> Iterable[Hit]:
       good="After the operation you wake up in the recovery area. Nurses check your blood pressure, pulse and "
            "breathing. They give you pain relief if you need it. When you are awake, you go back to the ward.")
 def long_sentence(ctx: Context) -> Iterable[Hit]:
-    limit = ctx.thresholds["max-sentence-words"]
-    for sentence, count in zip(ctx.sentences, ctx.sentence_lengths, strict=True):
-        if sentence.paragraph.section == "glossary":
-            continue
-        if count > limit:
+    limit, lengths = ctx.thresholds["max-sentence-words"], ctx.sentence_lengths
+    # only the sentences over the limit are looked at, picked in C (limit < count for each: few or none)
+    for position in itertools.compress(range(len(lengths)), map(operator.lt, itertools.repeat(limit), lengths)):
+        sentence, count = ctx.sentences[position], lengths[position]
+        if sentence.paragraph.section != "glossary":
             yield Hit(sentence.paragraph.pointer, f"this sentence has {count} words; keep sentences to {limit} "
                       "or fewer: split it", index=sentence.start)
 
@@ -304,9 +473,13 @@ def long_sentence(ctx: Context) -> Iterable[Hit]:
       good="One short paragraph for each step, or a bulleted list of the steps.")
 def long_paragraph(ctx: Context) -> Iterable[Hit]:
     limit = ctx.thresholds["max-paragraph-words"]
-    counts: dict[int, int] = {}
-    for sentence, length in zip(ctx.sentences, ctx.sentence_lengths, strict=True):
-        counts[id(sentence.paragraph)] = counts.get(id(sentence.paragraph), 0) + length
+    # a paragraph's words: the sum of its sentences' lengths, the difference of two running totals at the
+    # ends of its run of sentences (one step a paragraph, not one a sentence)
+    firsts, ends = sentence_spans(ctx)
+    totals = list(itertools.accumulate(ctx.sentence_lengths, initial=0))
+    counts = {paragraph: totals[end] - totals[firsts[paragraph]] for paragraph, end in ends.items()}
+    if not counts or max(counts.values()) <= limit:
+        return  # most leaflets
     for paragraph in ctx.paragraphs:
         count = counts.get(id(paragraph), 0)
         if count > limit:

@@ -5,11 +5,13 @@ leaflets/rules/data/plain_style.toml."""
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable
 
 from leaflets.findings import Severity
 from leaflets.rules.claims import phrase_hits
+from leaflets.rules.completeness import section_run
 from leaflets.rules.context import Context, Passage, Sentence
 from leaflets.rules.registry import Hit, rule
 
@@ -23,6 +25,7 @@ _NOT_PASSIVE = {"tired", "worried", "concerned", "pleased", "interested", "scare
 # matched once over the lower-cased prose (no IGNORECASE: several times faster); starts with a space
 # so the scan only tries at spaces
 _PASSIVE = re.compile(rf" (?:am|is|are|was|were|be|been|being) +(?:[a-z]+ly +)?(?P<p>[a-z]+ed|{_IRREGULAR})\b")
+_SECTION = operator.attrgetter("paragraph.section")  # a Sentence's section
 
 
 def _passive_sentences(ctx: Context, matches: list[tuple[Passage, int, re.Match[str]]]) -> list[Sentence]:
@@ -55,18 +58,20 @@ def _passive_sentences(ctx: Context, matches: list[tuple[Passage, int, re.Match[
       bad="Your wound will be checked and your stitches will be removed. You will be given a letter.",
       good="A nurse checks your wound and takes out your stitches. We give you a letter.")
 def passive_voice(ctx: Context) -> Iterable[Hit]:
-    sentences = [s for s in ctx.sentences if s.paragraph.section not in ("title", "glossary")]
-    if len(sentences) < ctx.thresholds.get("min-passive-sentences", 20):
+    # the sentences outside the title and the glossary, counted: each of the two is one run (section_run)
+    counted = len(ctx.sentences) - len(section_run(ctx.sentences, "title", _SECTION)) - \
+        len(section_run(ctx.sentences, "glossary", _SECTION))
+    if counted < ctx.thresholds.get("min-passive-sentences", 20):
         return
     limit = ctx.thresholds.get("max-passive-percent", 33)
     matches = list(ctx.matches(_PASSIVE, lower=True))
-    if 100 * len(matches) / len(sentences) <= limit:
+    if 100 * len(matches) / counted <= limit:
         return  # each passive sentence holds a match: with this few, which sentences hold them is not needed
     passive = _passive_sentences(ctx, matches)
-    share = 100 * len(passive) / len(sentences)
+    share = 100 * len(passive) / counted
     if share > limit:
         first = passive[0]
-        yield Hit(first.paragraph.pointer, f"{len(passive)} of {len(sentences)} sentences ({share:.0f}%) are in the "
+        yield Hit(first.paragraph.pointer, f"{len(passive)} of {counted} sentences ({share:.0f}%) are in the "
                   f"passive voice (aim for {limit:g}% or fewer): say who does what, e.g. \"a nurse checks your wound\"",
                   index=first.start)
 
