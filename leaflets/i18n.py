@@ -24,11 +24,11 @@ served stale, just slower until the copy is written again.
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from leaflets import readahead
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -94,22 +94,16 @@ def _copied(path: Path) -> Any:
     bytes it had then (the same bytes give the same reading); else None, and the file is read again."""
     if not path.is_relative_to(LOCALE_DIR):
         return None
-    entry = _catalogues_copy(LOCALE_DIR).get(path.relative_to(LOCALE_DIR).as_posix())
-    if isinstance(entry, dict) and entry.get("sha256") == hashlib.sha256(path.read_bytes()).hexdigest():
-        return entry.get("data")
-    return None
+    fresh, read = readahead.reading(_catalogues_copy(LOCALE_DIR).get(path.relative_to(LOCALE_DIR).as_posix()),
+                                    path.read_bytes())
+    return read if fresh else None
 
 
 @functools.cache
 def _catalogues_copy(folder: Path) -> dict[str, Any]:
     """{file's path in ``folder``: {"sha256": its hash, "data": what was read from it}}, or {} when the copy
     is missing or cannot be read (every file is then read with Babel)."""
-    try:
-        copy = json.loads((folder / CATALOGUES_COPY).read_bytes())
-    except (OSError, ValueError):
-        return {}
-    files = copy.get("files") if isinstance(copy, dict) else None
-    return files if isinstance(files, dict) else {}
+    return readahead.entries(folder / CATALOGUES_COPY, "files")
 
 
 def missing(language: str) -> tuple[str, ...]:

@@ -25,8 +25,6 @@ copy is written again.
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import re
 import tomllib
 from collections.abc import Iterator
@@ -37,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from leaflets.rules.context import Context, Passage
 
+from leaflets import readahead
 from leaflets.findings import Severity
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -73,12 +72,10 @@ def load(name: str) -> dict[str, Any]:
     path = DATA / f"{name}.toml"
     try:
         text = path.read_text(encoding="utf-8")
-        copied = _parsed_copy(DATA).get(name)
         # the copy is what tomllib made of the text with this hash (scripts/compile_data.py), so it stands
         # for parsing only while the file still holds that text; an edited list is parsed as it now is
-        if isinstance(copied, dict) and copied.get("sha256") == hashlib.sha256(text.encode("utf-8")).hexdigest():
-            return copied["data"]  # type: ignore[no-any-return]
-        return tomllib.loads(text)
+        fresh, parsed = readahead.reading(_parsed_copy(DATA).get(name), text.encode("utf-8"))
+        return parsed if fresh else tomllib.loads(text)  # type: ignore[no-any-return]
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise DataError(f"{path}: {exc}") from exc
 
@@ -87,12 +84,7 @@ def load(name: str) -> dict[str, Any]:
 def _parsed_copy(folder: Path) -> dict[str, Any]:
     """{list name: {"sha256": hash of its TOML text, "data": the parsed list}} from ``folder``'s generated
     copy, or {} when there is none or it cannot be read (every list is then parsed from its TOML)."""
-    try:
-        copy = json.loads((folder / PARSED_COPY).read_bytes())
-    except (OSError, ValueError):
-        return {}
-    lists = copy.get("lists") if isinstance(copy, dict) else None
-    return lists if isinstance(lists, dict) else {}
+    return readahead.entries(folder / PARSED_COPY, "lists")
 
 
 class PhraseList:
