@@ -17,7 +17,7 @@ from conftest import FIXTURES, ROOT
 
 from leaflets import content
 from leaflets.findings import Finding, Severity
-from leaflets.rules import Hit, Rule, _finding
+from leaflets.rules import Hit, Rule, _finding, context
 from leaflets.rules.context import Context
 
 
@@ -252,7 +252,8 @@ SEARCHED = [
 
 
 @pytest.mark.parametrize("source", list(range(len(SEARCHED))) + LEAFLETS)
-def test_position_by_search_is_the_walks_position(source):
+def test_position_by_search_is_the_walks_position(source, monkeypatch):
+    monkeypatch.setattr(context, "_SEARCHES", 10**9)  # every finding searched, however many
     text = SEARCHED[source] if isinstance(source, int) else source.read_text(encoding="utf-8")
     doc = _loaded(text)
     if doc.data is None:
@@ -283,3 +284,14 @@ def test_a_value_with_an_escape_elsewhere_is_walked_to():
     doc = _loaded(SEARCHED[0])
     ctx = Context(doc, {})
     assert ctx.position("/a", 1) == (1, 9) and ctx.position("/b", 1) == (1, 27)  # the "a" of each
+
+
+def test_only_the_first_findings_search_the_text_and_the_rest_walk_to_the_same_places():
+    """A search reads the whole text: a leaflet with thousands of findings (a pasted megabyte) would be
+    quadratic, so after context._SEARCHES findings the walk places them, and places them alike."""
+    data = {"items": [f"sentence number {n} of many" for n in range(3 * context._SEARCHES)]}
+    text = json.dumps(data, indent=2)
+    searched, walked = Context(_loaded(text), {}), _walked(_loaded(text))
+    for pointer in (f"/items/{n}" for n in range(3 * context._SEARCHES)):
+        assert searched.position(pointer, 9) == walked.position(pointer, 9), pointer
+    assert searched._searched == 3 * context._SEARCHES  # all counted; only the first _SEARCHES searched

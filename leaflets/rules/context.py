@@ -437,14 +437,16 @@ class Context:
             return doc.position(pointer)
         text = doc.text
         escaped = self._escaped_strings
-        if escaped is not None and value not in escaped and _PLAIN_POINTER.fullmatch(pointer) and \
-                not _ODD_INDEX.search(pointer):
+        self._searched += 1
+        if self._searched <= _SEARCHES and escaped is not None and value not in escaped and \
+                _PLAIN_POINTER.fullmatch(pointer) and not _ODD_INDEX.search(pointer):
             # No string of the text with this value has an escape: the value is written as its characters
             # between two quotes. That text found once and only once is the value's place (any other
             # string with the same value would be found too), with no walk to it (the walk steps over every
             # member before it, a few microseconds each; this is two searches in C). Found twice (the same
             # words as a key or another string), or a pointer the walk may name otherwise than get() reads
-            # it, it walks.
+            # it, it walks. Each search reads the whole text, so only the first _SEARCHES findings search:
+            # a leaflet with thousands would be quadratic (the walk remembers what it passed: linear).
             needle = '"' + value + '"'
             found = text.find(needle)
             if found >= 0 and text.find(needle, found + 1) < 0:
@@ -461,6 +463,8 @@ class Context:
         if escapes is None:  # indexed once per string: a field with thousands of findings stays linear
             escapes = self._escapes[offset] = _escapes(text, offset + 1)
         return locator.line_col(_raw_offset(offset + 1, index, escapes))
+
+    _searched = 0  # findings placed so far (see position)
 
     @functools.cached_property
     def _escaped_strings(self) -> frozenset[str] | None:
@@ -495,6 +499,7 @@ class Context:
 # with a leading zero ("/list/01" reads item 1 in the data, the walk names it "/list/1").
 _PLAIN_POINTER = re.compile(r"/[\x00-\x7d\x7f]*+")  # a "/", then any ASCII character but "~"
 _ODD_INDEX = re.compile(r"/0[0-9]")
+_SEARCHES = 32  # findings of a leaflet that position() places by searching the text (see there)
 _SCANSTRING = json.decoder.scanstring  # type: ignore[attr-defined]  # in C: (decoded string, offset after it)
 
 
