@@ -35,6 +35,13 @@ LEAFLETS = sorted(ROOT.glob("content/*/*.json")) + sorted(FIXTURES.glob("corpus*
 RULE_FIXTURES = sorted(FIXTURES.glob("rules/**/*.json"))
 
 
+# the three forms of a figure and the natural frequency as numbers.py writes them, compiled: the reference
+REFERENCE_RANGE_PERCENT = re.compile(numbers._RANGE_PERCENT, re.IGNORECASE)
+REFERENCE_PERCENT = re.compile(numbers._PERCENT, re.IGNORECASE)
+REFERENCE_ONE_IN = re.compile(numbers._ONE_IN, re.IGNORECASE)
+REFERENCE_NATURAL = re.compile(numbers._NATURAL, re.IGNORECASE)
+
+
 def every_leaflet() -> Iterator[Context]:
     for path in LEAFLETS + RULE_FIXTURES:
         doc = content.load(path)
@@ -58,16 +65,16 @@ def reference_figures(text: str) -> list[Figure]:
     taken: list[tuple[int, int]] = []
     lower = text.lower()
     percent = "%" in text or "cent" in lower
-    for match in numbers._RANGE_PERCENT.finditer(text) if percent else ():
+    for match in REFERENCE_RANGE_PERCENT.finditer(text) if percent else ():
         a, b = numbers._number(match["a"]), numbers._number(match["b"])
         found.append(Figure(min(a, b), max(a, b), text[match.start():match.end()], match.start()))
         taken.append(match.span())
-    for match in numbers._PERCENT.finditer(text) if percent else ():
+    for match in REFERENCE_PERCENT.finditer(text) if percent else ():
         if any(s <= match.start("p") < e for s, e in taken):
             continue
         value = numbers._number(match["p"])
         found.append(numbers._figure(value, value, match["q"], text[match.start():match.end()], match.start()))
-    for match in numbers._ONE_IN.finditer(text) if " in " in lower else ():
+    for match in REFERENCE_ONE_IN.finditer(text) if " in " in lower else ():
         k, n = numbers._number(match["k"]), numbers._number(match["n"])
         if n and k <= n:
             value = 100 * k / n
@@ -77,8 +84,8 @@ def reference_figures(text: str) -> list[Figure]:
 
 def reference_bare_percent(text: str) -> tuple[int, str, str] | None:
     """LN002's test of a sentence as it was."""
-    percent = numbers._RANGE_PERCENT.search(text) or numbers._PERCENT.search(text)
-    if percent and not numbers._ONE_IN.search(text) and not numbers._NATURAL.search(text):
+    percent = REFERENCE_RANGE_PERCENT.search(text) or REFERENCE_PERCENT.search(text)
+    if percent and not REFERENCE_ONE_IN.search(text) and not REFERENCE_NATURAL.search(text):
         if "p" in percent.groupdict():
             value = numbers._number(percent["p"])
             example = f"{numbers._one_in(value)} people ({value:g}%)" if value <= 50 else f"{value:g} in 100 people"
